@@ -1,0 +1,204 @@
+"""The ``evpace`` command line: each command parses its options and calls one API function."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from . import api, present
+from .errors import EvpaceError
+
+app = typer.Typer(help="evpace: EV makers' milestones, pace and targets, every figure with its source.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+err = Console(stderr=True)
+
+# -- option groups, defined once -------------------------------------------------------------------
+Format = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Use only facts published by this date (YYYY-MM-DD).")]
+Metric = Annotated[str | None, typer.Option("--metric", "-m",
+                                            help="deliveries, sales, production or orders.")]
+EntityArg = Annotated[str, typer.Argument(help="Entity id, name or alias (e.g. xiaomi, 'Li Auto', HIMA).")]
+
+
+@app.callback()
+def _main(ctx: typer.Context,
+          db: Annotated[str | None, typer.Option("--db", envvar="EVPACE_DB",
+                                                 help="SQLite file or postgresql:// URL [default: evpace.db].")]
+          = None) -> None:
+    ctx.obj = {"db": db}
+
+
+def _db(ctx: typer.Context) -> str | None:
+    return (ctx.find_root().obj or {}).get("db")
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None, title: str | None = None) -> None:
+    if fmt not in present.FORMATS:
+        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(present.FORMATS)}", param_hint="--format")
+    if fmt == "table":
+        Console(width=max(120, Console().width)).print(
+            present.render(rows, fmt, columns, title), end="", soft_wrap=True, markup=False, highlight=False)
+    else:
+        sys.stdout.write(present.render(rows, fmt, columns) + ("\n" if fmt == "json" else ""))
+
+
+def _errors(fn: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            fn(*args, **kwargs)
+        except EvpaceError as exc:
+            err.print(f"[bold red]error[/]: {exc}", markup=True, highlight=False)
+            raise typer.Exit(2) from None
+    return wrapper
+
+
+def _summary(s: api.InitSummary, what: str) -> None:
+    err.print(f"{what} {s.url} (schema v{s.schema_version}): {s.facts_new} new facts, "
+              f"{s.facts_existing} already stored; {s.events_new} new events; {s.entities_changed} entities "
+              f"added or changed. Totals: " + ", ".join(f"{k} {v}" for k, v in s.counts.items()), highlight=False)
+    for e in s.errors:
+        err.print(f"[red]refused[/]: {e}", highlight=False)
+    if s.errors:
+        err.print(f"{len(s.errors)} row(s) refused; the valid rows were stored.", highlight=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+@_errors
+def init(ctx: typer.Context,
+         data: Annotated[Path | None, typer.Option(help="Folder with entities/facts/events CSVs "
+                                                        "[default: the shipped dataset].")] = None) -> None:
+    """Create or upgrade the database and load the shipped dataset (idempotent)."""
+    _summary(api.init(_db(ctx), data), "initialised")
+
+
+@app.command()
+@_errors
+def load(ctx: typer.Context, path: Annotated[Path, typer.Argument(help="CSV with the columns of facts.csv.")]) -> None:
+    """Add facts from a CSV file; bad rows are reported by line and field, good rows are stored."""
+    _summary(api.load(path, _db(ctx)), "loaded into")
+
+
+@app.command()
+@_errors
+def entities(ctx: typer.Context, fmt: Format = "table") -> None:
+    """List groups, brands and models with their aliases."""
+    _emit([present.entity_row(e) for e in api.entities(_db(ctx))], fmt,
+          ["id", "name", "kind", "parent", "aliases", "rollup"])
+
+
+@app.command()
+@_errors
+def facts(ctx: typer.Context,
+          entity: Annotated[str | None, typer.Option("--entity", "-e", help="Entity id, name or alias.")] = None,
+          metric: Metric = None,
+          scope: Annotated[str | None, typer.Option(help="month, quarter, year, ytd or cumulative.")] = None,
+          kind: Annotated[str | None, typer.Option(help="actual, target or expected.")] = None,
+          since: Annotated[str | None, typer.Option(help="Periods ending on or after (YYYY-MM-DD).")] = None,
+          until: Annotated[str | None, typer.Option(help="Periods ending on or before (YYYY-MM-DD).")] = None,
+          children: Annotated[bool, typer.Option(help="Include the entity's brands and models.")] = False,
+          as_of: AsOf = None, fmt: Format = "table") -> None:
+    """Stored facts, filtered, each with its source."""
+    rows = api.facts(_db(ctx), entity, metric, scope, kind, as_of, since, until, children)
+    _emit([present.fact_row(f) for f in rows], fmt,
+          ["entity_id", "metric", "scope", "period", "value", "bound", "kind", "flags", "published", "source"])
+
+
+@app.command()
+@_errors
+def conflicts(ctx: typer.Context,
+              entity: Annotated[str | None, typer.Option("--entity", "-e", help="Only this entity.")] = None,
+              as_of: AsOf = None, fmt: Format = "table") -> None:
+    """Every disagreement between sources, or between reported totals and monthly sums."""
+    rows = [present.conflict_row(c) for c in api.conflicts(_db(ctx), entity, as_of)]
+    _emit(rows, fmt, ["kind", "entity_id", "period", "message", "sources"])
+
+
+@app.command()
+@_errors
+def milestones(ctx: typer.Context,
+               threshold: Annotated[float, typer.Option("--threshold", "-n", help="Units, e.g. 1000000.")],
+               metric: Metric = None,
+               entity: Annotated[list[str] | None, typer.Option("--entity", "-e", help="Only these (repeat).")]
+               = None,
+               sort: Annotated[str, typer.Option(help="date (order of crossing) or speed (months).")] = "date",
+               tag: Annotated[str | None, typer.Option(help="Only entities with this tag, e.g. upstart.")] = None,
+               as_of: AsOf = None, fmt: Format = "table") -> None:
+    """Who crossed N units, when, and how many months after first delivery (the million club)."""
+    rows = api.milestones(threshold, _db(ctx), metric, as_of, entity, sort, tag)
+    _emit([present.milestone_row(m) for m in rows], fmt,
+          ["order", "entity", "status", "date", "metric", "date_basis", "place", "first_delivery",
+           "months_from_first_delivery", "days_from_first_delivery", "latest_cumulative",
+           "latest_cumulative_period", "sources"], title=f"Milestone: {threshold:,.0f} units")
+
+
+@app.command()
+@_errors
+def pace(ctx: typer.Context, entity: EntityArg,
+         from_n: Annotated[float, typer.Option("--from", help="Start threshold (0 = first delivery).")] = 0,
+         to_n: Annotated[float, typer.Option("--to", help="End threshold.")] = 1_000_000,
+         metric: Metric = None, as_of: AsOf = None, fmt: Format = "table") -> None:
+    """Time from one threshold (or first delivery) to another."""
+    p = api.pace(entity, from_n, to_n, _db(ctx), metric, as_of)
+    _emit([present.pace_row(p)], fmt)
+
+
+@app.command()
+@_errors
+def series(ctx: typer.Context, entity: EntityArg, metric: Annotated[str, typer.Option("--metric", "-m")]
+           = "deliveries",
+           cumulative: Annotated[bool, typer.Option(help="Cumulative since first delivery.")] = False,
+           as_of: AsOf = None, fmt: Format = "table") -> None:
+    """An entity's monthly (or cumulative) series; gaps are shown as gaps."""
+    pts = api.series(entity, _db(ctx), metric, cumulative, as_of)
+    eid = api.resolve(entity, _db(ctx)).id
+    cols = ["period", "value", "bound", "how"] + (["reported"] if cumulative else ["metric_used"]) + ["sources"]
+    _emit([present.series_row(eid, metric, p) for p in pts], fmt, cols)
+
+
+@app.command()
+@_errors
+def targets(ctx: typer.Context, entity: EntityArg,
+            year: Annotated[int | None, typer.Option(help="Target year [default: this year].")] = None,
+            metric: Annotated[str, typer.Option("--metric", "-m")] = "deliveries",
+            as_of: AsOf = None, fmt: Format = "table") -> None:
+    """Year-to-date volume against each announced target and revision, and the pace still needed."""
+    rows = api.targets(entity, _db(ctx), year, metric, as_of)
+    _emit([present.target_row(t) for t in rows], fmt,
+          ["year", "actual", "actual_through", "actual_how", "target", "target_announced", "target_note",
+           "progress", "monthly_pace_needed", "projected"], title=f"{rows[0].entity} targets" if rows else None)
+
+
+@app.command()
+@_errors
+def stats(ctx: typer.Context, entity: EntityArg, metric: Annotated[str, typer.Option("--metric", "-m")]
+          = "deliveries", as_of: AsOf = None, fmt: Format = "table") -> None:
+    """Year totals with year-on-year growth, and the latest run-rates."""
+    years, rr = api.stats(entity, _db(ctx), metric, as_of)
+    eid = api.resolve(entity, _db(ctx)).id
+    if fmt == "json":
+        import json
+
+        print(json.dumps({"years": [present.year_row(eid, y) for y in years],
+                          "run_rate": present.runrate_row(eid, rr)}, indent=2, default=str))
+        return
+    _emit([present.year_row(eid, y) for y in years], fmt,
+          ["year", "total", "months", "complete", "bound", "growth", "growth_basis", "reported"])
+    if fmt == "table":
+        _emit([present.runrate_row(eid, rr)], fmt)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
