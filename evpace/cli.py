@@ -16,7 +16,7 @@ from .errors import EvpaceError
 
 app = typer.Typer(help="evpace: EV makers' milestones, pace and targets, every figure with its source.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 # -- option groups, defined once -------------------------------------------------------------------
 Format = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
@@ -42,7 +42,7 @@ def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None
     if fmt not in present.FORMATS:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(present.FORMATS)}", param_hint="--format")
     if fmt == "table":
-        Console(width=max(120, Console().width)).print(
+        Console(width=max(160, Console().width)).print(
             present.render(rows, fmt, columns, title), end="", soft_wrap=True, markup=False, highlight=False)
     else:
         sys.stdout.write(present.render(rows, fmt, columns) + ("\n" if fmt == "json" else ""))

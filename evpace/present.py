@@ -109,12 +109,12 @@ def fmt_value(v: Any, key: str = "") -> str:
     if key == "source" and isinstance(v, str):
         return publisher_of(v)
     if isinstance(v, list):
-        return ", ".join(map(str, v))
+        return ", ".join(fmt_value(x, key) for x in v)
     return str(v)
 
 
 def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None,
-           title: str | None = None, console: Console | None = None) -> str:
+           title: str | None = None, console: Console | None = None, width: int = 160) -> str:
     """Rows as a Rich table (``columns`` chosen; sources shortened to their publishers), JSON or CSV (all
     fields, full source URLs)."""
     if fmt == "json":
@@ -133,6 +133,6 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | No
         table.add_column(c.replace("_", " "), overflow="fold")
     for r in rows:
         table.add_row(*(fmt_value(r.get(c), c) for c in cols))
-    con = console or Console(width=200, record=True, file=io.StringIO())
+    con = console or Console(width=width, record=True, file=io.StringIO())
     con.print(table)
     return con.export_text() if con.record else ""

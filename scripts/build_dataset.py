@@ -43,7 +43,8 @@ PUBLISHED_RULE = ("empty published = the loader assumes publication 3 days after
 # relation; empty = the first input row naming the entity (brand column first, then model rows).
 ENTITY_TABLE = """\
 id|name|kind|parent|rollup|src|aliases|note
-nio|NIO Inc.|group||complete|milestones.csv:76|NIO;Nio;NIO Inc.;NIO Group;Nio Inc.;蔚来|Group total = NIO + ONVO + Firefly.
+nio|NIO Inc.|group||complete|milestones.csv:76|NIO;Nio;NIO Inc.;NIO Group;Nio Inc.;蔚来|\
+Group total = NIO + ONVO + Firefly.
 hima|Harmony Intelligent Mobility|group||partial|milestones.csv:23|HIMA;Huawei HIMA;Harmony Intelligent \
 Mobility Alliance;Huawei Harmony Intelligent Mobility;HIMA (Huawei Harmony Intelligent Mobility);鸿蒙智行|\
 Huawei-led alliance; the data has brand figures for AITO only.

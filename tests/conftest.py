@@ -34,7 +34,7 @@ def _with_dbname(base: str, dbname: str) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Anything that asks for a PostgreSQL database is a postgres test (so `-m "not postgres"` works).
     for item in items:
-        if {"pg_url", "pg_url_factory"} & set(getattr(item, "fixturenames", ())):
+        if {"pg_url", "pg_url_factory", "pg_module_url_factory"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
 
 
@@ -44,9 +44,7 @@ def sqlite_url(tmp_path) -> str:
     return str(tmp_path / "evpace.db")
 
 
-@pytest.fixture
-def pg_url_factory() -> Iterator[Callable[[], str]]:
-    """Call it to get the URL of a new, empty PostgreSQL database; all are dropped at teardown."""
+def _pg_factory() -> Iterator[Callable[[], str]]:
     base = os.environ.get(PG_ENV)
     if not base:
         msg = (
@@ -77,6 +75,18 @@ def pg_url_factory() -> Iterator[Callable[[], str]]:
         with psycopg.connect(base, autocommit=True) as conn:
             for name in created:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def pg_url_factory() -> Iterator[Callable[[], str]]:
+    """Call it to get the URL of a new, empty PostgreSQL database; all are dropped at teardown."""
+    yield from _pg_factory()
+
+
+@pytest.fixture(scope="module")
+def pg_module_url_factory() -> Iterator[Callable[[], str]]:
+    """Like ``pg_url_factory``, for module-scoped fixtures (a database shared by a module's tests)."""
+    yield from _pg_factory()
 
 
 @pytest.fixture

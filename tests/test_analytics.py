@@ -18,9 +18,13 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data not present")
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    url = str(tmp_path_factory.mktemp("db") / "evpace.db")
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request, tmp_path_factory) -> str:
+    """The shipped dataset, loaded once per module into SQLite and into PostgreSQL."""
+    if request.param == "sqlite":
+        url = str(tmp_path_factory.mktemp("db") / "evpace.db")
+    else:
+        url = request.getfixturevalue("pg_module_url_factory")()
     summary = api.init(url)
     assert not summary.errors, [str(e) for e in summary.errors]
     return url
@@ -182,3 +186,12 @@ def test_stats_year_totals_and_run_rate(db):
     assert y[2024].complete and y[2024].total in y[2024].reported  # 2024 months add up to the report
     assert y[2024].growth == pytest.approx(y[2024].total / y[2023].total - 1)
     assert rr.annualised_last_month == rr.last_month * 12
+
+
+def test_leapmotor_500k_to_1m_matches_article(db):
+    # the million-club article: "only 343 days to climb from 500,000 to 1 million"; the 500,000 date
+    # is estimated backwards from a reported cumulative figure and monthly deliveries
+    p = api.pace("leapmotor", 500_000, 1_000_000, db)
+    assert p.estimated and p.end.date == "2025-09-25"
+    assert abs(p.days - 343) <= 15, p.days
+    assert p.start.rests_on and p.start.facts

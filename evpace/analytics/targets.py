@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..model import Fact
 from ..reconcile import FactSet
-from ..series import SeriesBuilder, metrics_for
+from ..series import SeriesBuilder, first_delivery, metrics_for
 
 
 @dataclass
@@ -146,15 +146,18 @@ def year_stats(fs: FactSet, entity_id: str, metric: str = "deliveries") -> tuple
     sb = SeriesBuilder(fs)
     monthly = sb.monthly(entity_id, metric)
     years = sorted({int(p[:4]) for p in monthly})
+    fd = first_delivery(fs, entity_id)
+    start = fd.date[:7] if fd else None  # months before the first delivery count as zero
     stats: list[YearStat] = []
     by_year: dict[int, dict[int, float]] = {}
     for y in years:
         vals = {m: monthly[f"{y}-{m:02d}"].value for m in range(1, 13)
                 if f"{y}-{m:02d}" in monthly and monthly[f"{y}-{m:02d}"].value is not None}
+        vals.update({m: 0.0 for m in range(1, 13) if start and f"{y}-{m:02d}" < start and m not in vals})
         by_year[y] = vals
         bound = "exact"
         for m in vals:
-            b = monthly[f"{y}-{m:02d}"].bound
+            b = monthly[f"{y}-{m:02d}"].bound if f"{y}-{m:02d}" in monthly else "exact"
             bound = b if b != "exact" else bound
         complete = len(vals) == 12
         prev = by_year.get(y - 1, {})
