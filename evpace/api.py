@@ -18,7 +18,7 @@ from .analytics.targets import RunRate, TargetProgress, YearStat, year_stats
 from .analytics.targets import targets as _targets
 from .dataset import load_dataset, read_facts
 from .entities import Registry
-from .errors import InvalidArgumentError, InvalidRowError
+from .errors import EvpaceError, InvalidArgumentError, InvalidRowError
 from .model import METRICS, Entity, Fact
 from .reconcile import Conflict, FactSet
 from .series import Point, SeriesBuilder
@@ -98,6 +98,30 @@ def load(path: str | Path, db: DB = None) -> InitSummary:
         facts, errors = read_facts(Path(path), s.registry())
         fn, fe = s.add_facts(facts)
         return InitSummary(s.redacted_url, s.schema_version(), 0, fn, fe, 0, 0, errors, s.counts())
+
+
+def extract_documents(inputs: list[str], published: str | None = None):
+    """Read inputs and extract every figure, without a database: yields (document, records) and, for
+    inputs that could not be read, (error, [])."""
+    from .extract import default_registry, extract, to_record
+    from .sources import read_documents
+
+    registry = default_registry()
+    for doc in read_documents(inputs, published=published):
+        if isinstance(doc, EvpaceError):
+            yield doc, []
+        else:
+            yield doc, [to_record(x, doc) for x in extract(doc, registry)]
+
+
+def ingest(inputs: list[str], db: DB = None, published: str | None = None, workers: int | None = None,
+           progress=None):
+    """Store documents and the facts read from them (see :mod:`evpace.ingest`)."""
+    from .ingest import ingest as _ingest
+
+    if published is not None:
+        _date(published)
+    return _ingest(inputs, db, published=published, workers=workers, progress=progress)
 
 
 def entities(db: DB = None) -> list[Entity]:

@@ -88,6 +88,61 @@ def load(ctx: typer.Context, path: Annotated[Path, typer.Argument(help="CSV with
 
 @app.command()
 @_errors
+def extract(paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
+            published: Annotated[str | None, typer.Option(help="Publication date for documents without one.")]
+            = None,
+            fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl or table.")] = "jsonl") -> None:
+    """Extract figures from articles (no database): one JSON object per figure."""
+    import json
+
+    if fmt not in ("jsonl", "table"):
+        raise typer.BadParameter(f"{fmt!r} is not jsonl or table", param_hint="--format")
+    rows, errors = [], 0
+    for doc, records in api.extract_documents(paths, published):
+        if isinstance(doc, EvpaceError):
+            errors += 1
+            err.print(f"[red]skipped[/]: {doc}", highlight=False)
+            continue
+        for r in records:
+            if fmt == "jsonl":
+                sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+            else:
+                rows.append(r)
+    if fmt == "table":
+        _emit(rows, "table", ["doc", "entity_id", "metric", "scope", "period", "value", "unit", "bound", "kind",
+                              "change", "text"])
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+@_errors
+def ingest(ctx: typer.Context,
+           paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, or - for stdin.")],
+           published: Annotated[str | None, typer.Option(help="Publication date for documents without one.")]
+           = None,
+           workers: Annotated[int | None, typer.Option(help="Extraction processes [default: cores].")] = None,
+           ) -> None:
+    """Store articles and the facts read from them (idempotent; one transaction per document)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed} documents"),
+                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("ingest", total=None)
+        s = api.ingest(paths, _db(ctx), published, workers, progress=lambda n: bar.update(task, completed=n))
+    err.print(f"documents {s.documents}: {s.new_documents} new, {s.duplicates} already stored, "
+              f"{len(s.errors)} errors; facts {s.new_facts} new; claims {s.claims}; "
+              f"conflicts with stored facts {len(s.conflicts)}", highlight=False)
+    for e in s.errors:
+        err.print(f"[red]skipped[/]: {e}", highlight=False)
+    for c in s.conflicts:
+        err.print(f"[yellow]conflict[/]: {c.message}", highlight=False)
+    if s.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+@_errors
 def entities(ctx: typer.Context, fmt: Format = "table") -> None:
     """List groups, brands and models with their aliases."""
     _emit([present.entity_row(e) for e in api.entities(_db(ctx))], fmt,

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..entities import Registry
 from ..errors import SchemaVersionError, StoreError
-from ..model import Entity, Event, Fact, Origin, Provenance
+from ..model import Document, Entity, Event, Fact, Origin, Provenance
 
 DEFAULT_DB = "evpace.db"
 ENV_VAR = "EVPACE_DB"
@@ -308,7 +308,56 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Rows per table."""
         return {t: int(self.query(f"SELECT COUNT(*) AS n FROM {t}")[0]["n"])
-                for t in ("entities", "sources", "facts", "events")}
+                for t in ("entities", "sources", "facts", "events", "documents", "claims")}
+
+    # -- documents ------------------------------------------------------------------------------
+    def known_documents(self, ids: Sequence[str]) -> set[str]:
+        """Which of these document ids are stored already."""
+        if not ids:
+            return set()
+        rows = self.query(f"SELECT id FROM documents WHERE id IN ({', '.join('?' * len(ids))})", list(ids))
+        return {r["id"] for r in rows}
+
+    def add_document(self, doc: Document, facts: Sequence[Fact], claims: Sequence[dict[str, Any]],
+                     extractor: str) -> bool:
+        """Store a document with its facts and claims in one transaction; False if it was stored already."""
+        with self.transaction():
+            cur = self.execute(
+                "INSERT INTO documents (id, name, url, title, published, path, text, extractor, n_facts, "
+                "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (doc.id, doc.name, doc.url, doc.title, doc.published, doc.path, doc.text, extractor,
+                 len(facts) + len(claims), _now()))
+            if cur.rowcount != 1:
+                return False
+            self.add_facts(facts)
+            recorded = _now()
+            for c in claims:
+                self.execute(
+                    "INSERT INTO claims (id, document_id, entity_id, metric, scope, period, value, unit, bound, "
+                    "kind, change, from_threshold, to_threshold, sentence, span_start, span_end, extractor, "
+                    "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    (f"{doc.id[:20]}:{c['start']}", doc.id, c["entity_id"], c["metric"], c["scope"], c["period"],
+                     c["value"], c["unit"], c["bound"], c["kind"], c["change"], c["from_threshold"],
+                     c["to_threshold"], c["quote"], c["start"], c["end"], extractor, recorded))
+        return True
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """A stored document (by id or unique id prefix)."""
+        rows = self.query("SELECT * FROM documents WHERE id = ? OR id LIKE ?", (doc_id, doc_id + "%"))
+        return rows[0] if len(rows) == 1 else None
+
+    def claims(self, *, document_id: str | None = None, entity_ids: Sequence[str] | None = None) -> list[dict]:
+        """Stored claims (percent changes, ratios, durations) with their sentences."""
+        where, params = [], []
+        if document_id:
+            where.append("document_id = ?")
+            params.append(document_id)
+        if entity_ids:
+            where.append(f"entity_id IN ({', '.join('?' * len(entity_ids))})")
+            params += list(entity_ids)
+        sql = "SELECT * FROM claims" + (" WHERE " + " AND ".join(where) if where else "")
+        return self.query(sql + " ORDER BY document_id, span_start", params)
 
 
 def _row_to_fact(r: dict[str, Any]) -> Fact:

@@ -1,0 +1,103 @@
+"""Extraction: a pure function ``Document -> facts``, with provenance (document, sentence, char span).
+
+No I/O and no mutable global state: the same code runs in a process pool or on a cluster. The entity
+registry is passed in (or the shipped one, read once and cached).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+from ..entities import Registry
+from ..model import Document, Fact, Origin, Provenance
+from .dates import find_dates
+from .facts import DocumentReader, Extracted
+from .numbers import NumberMatch, drop_overlapping, find_numbers
+from .text import finder_for, sentences
+
+EXTRACTOR_VERSION = "evpace-extract/0.1"
+__all__ = ["EXTRACTOR_VERSION", "Extracted", "default_registry", "extract", "to_fact", "to_record"]
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    """The shipped entity registry (read once)."""
+    from ..dataset import data_dir, read_entities
+
+    return read_entities(data_dir() / "entities.csv")
+
+
+_MULTIPLIER = re.compile(r"(?:(more than|over|nearly|almost|about|roughly)\s+)?\b(double|doubled|doubling|triple|tripled|"
+                         r"tripling|quadruple|quadrupled)\b", re.IGNORECASE)
+_MULT_VALUE = {"doub": 2.0, "trip": 3.0, "quad": 4.0}
+_BOUND = {"more than": "lower", "over": "lower", "nearly": "approx", "almost": "approx", "about": "approx",
+          "roughly": "approx"}
+
+
+def multipliers(text: str) -> list[NumberMatch]:
+    """"double", "more than triple"... as ratio figures (unit ``times``)."""
+    out = []
+    for m in _MULTIPLIER.finditer(text):
+        value = _MULT_VALUE[m.group(2).lower()[:4]]
+        bound = _BOUND.get((m.group(1) or "").lower())
+        out.append(NumberMatch(value, m.start(), m.end(), m.group(0), bound, False, False, "times"))
+    return out
+
+
+_FULL_YEAR = re.compile(r"\b(20[12]\d)\b")
+
+
+def context_year(text: str) -> int | None:
+    """For undated documents: the year most often written in the text, if any."""
+    years = Counter(_FULL_YEAR.findall(text))
+    return int(years.most_common(1)[0][0]) if years else None
+
+
+def _published(doc: Document) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(doc.published) if doc.published else None
+    except ValueError:
+        return None
+
+
+def extract(doc: Document, registry: Registry | None = None) -> list[Extracted]:
+    """Every figure the document states about a maker's volume (see docs/extraction.md)."""
+    registry = registry or default_registry()
+    text = doc.text
+    pub = _published(doc)
+    ctx_year = None if pub else context_year(text)
+    dates = find_dates(text, pub, ctx_year)
+    numbers = sorted(drop_overlapping(find_numbers(text), dates) + multipliers(text), key=lambda n: n.start)
+    if not numbers:
+        return []
+    mentions = finder_for(registry).find(text)
+    reader = DocumentReader(text, pub, mentions, dates, numbers, registry)
+    out: list[Extracted] = []
+    for s in sentences(text):
+        out.extend(reader.read(s))
+    return out
+
+
+def to_record(x: Extracted, doc: Document) -> dict[str, Any]:
+    """The JSON object ``evpace extract`` prints for one figure."""
+    return {"doc": doc.name, "document_id": doc.id, "entity": x.entity, "entity_id": x.entity_id,
+            "metric": x.metric, "scope": x.scope, "period": x.period, "value": x.value, "unit": x.unit,
+            "bound": x.bound, "kind": x.kind, "change": x.change, "from_threshold": x.from_threshold,
+            "to_threshold": x.to_threshold, "text": x.number_text, "quote": x.quote, "start": x.start,
+            "end": x.end, "url": doc.url, "published": doc.published, "extractor": EXTRACTOR_VERSION}
+
+
+def to_fact(x: Extracted, doc: Document) -> Fact | None:
+    """A storable :class:`Fact` for a volume figure with a period (percents and durations are claims)."""
+    if x.unit != "vehicles" or not x.period or not x.scope:
+        return None
+    url = doc.url or f"doc:{doc.id}"
+    origin = Origin(url=url, title=doc.title, published=doc.published,
+                    published_basis="source" if doc.published else "unknown")
+    prov = Provenance(document_id=doc.id, sentence=x.quote, start=x.start, end=x.end, extractor=EXTRACTOR_VERSION)
+    return Fact(entity_id=x.entity_id, metric=x.metric, scope=x.scope, period=x.period, value=x.value,
+                bound=x.bound, kind=x.kind, origin=origin, provenance=prov)

@@ -1,0 +1,134 @@
+"""The words the extractor reads: metric verbs, scope, target and bound cues, what is not a volume.
+
+All patterns run on lower-cased text and are compiled once at import.
+"""
+
+from __future__ import annotations
+
+import re
+
+METRIC_RES = {
+    "deliveries": re.compile(r"deliver\w*|hand(?:ed|s|ing)?[\s-]?over\w*|handovers?|交付|交车"),
+    "sales": re.compile(r"\bsold\b|\bsales?\b|\bsell(?:s|ing)?\b|wholesale\w*|retail\b|shipments?|\bshipped\b"
+                        r"|registrations?|销量|销售|售出|批发|零售"),
+    "production": re.compile(r"produc(?:ed|es|ing|tion)\b|rolled off|roll(?:s|ed)? off|came off|comes? off|"
+                             r"off the (?:assembly |production )?line|\bbuilt\b|\bbuild(?:s|ing)?\b|"
+                             r"manufactur\w*|\boutput\b|下线|产量|生产"),
+    "orders": re.compile(r"\borders?\b|bookings?|reservations?|pre-?orders?|订单|大定"),
+}
+TARGET = re.compile(r"target\w*|\bgoals?\b|\baims?\b|\baiming\b|\bplans?\b|\bplanned\b|guid\w*|ambition\w*|"
+                    r"objective|\bseeks?\b|\bwants?\b|\bintends?\b|set out to|set itself|\bpledg\w*|目标|计划")
+EXPECTED = re.compile(r"\bexpect\w*|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|\bwould\b|\bcould\b|"
+                      r"\bwill\b|likely|anticipat\w*|\bpredict\w*|预计|有望")
+ACTUAL_VERB = re.compile(r"\b(?:delivered|sold|produced|built|reached|hit|posted|recorded|crossed|surpassed|"
+                         r"topped|exceeded|rolled off|came off|shipped|handed over|achieved|logged|totall?ed|"
+                         r"stood at|came to|rose to|fell to|climbed to|contributed)\b")
+YTD = re.compile(r"year[\s-]to[\s-]date|\bytd\b|so far this year|for the year so far|this year so far|"
+                 r"(?:first|initial) (?:\w+ )?months|cumulative\w* (?:\w+ ){0,3}(?:for|in|this|of) (?:the |this )?"
+                 r"year|今年以来|累计(?=.{0,6}(?:今年|1-\d+月))")
+CUMULATIVE = re.compile(r"cumulativ\w*|in total|all[\s-]time|to date|since (?:its |the )?(?:launch|inception|"
+                        r"founding|start|debut|first|\w+ (?:went|go) on sale|deliveries (?:began|started))|"
+                        r"milestone|\bmark\b|\bclub\b|累计|总计|第\S{1,12}台")
+FULL_YEAR = re.compile(r"(?:for|in|over) the (?:full|whole|entire) year|full[\s-]year|for the year\b(?! so far)|"
+                       r"\bannual\b|\bin the year\b|全年")
+MARKET = re.compile(r"\bmarket\b|\bindustry\b|nationwide|\bnational\b|\bcountry's\b|across china|china's (?:nev|"
+                    r"ev|car|auto|passenger)|\bcpca\b|\bcaam\b|association|passenger[\s-]vehicles? (?:market|sales)|"
+                    r"by all manufacturers|全国|行业|市场")
+GENERIC_SUBJECT = re.compile(r"^\W*(?:several|many|some|other|these|those|all|both|most|few|the other)\b|"
+                             r"\b(?:upstarts|automakers|carmakers|companies|makers|brands|players|rivals|peers|"
+                             r"startups|start-ups|manufacturers)\b")
+GENERIC_BETWEEN = re.compile(r"\b(?:the other \w+|the others|the rest|several|many|other (?:automakers|brands|"
+                             r"makers|carmakers|upstarts)|(?:automakers|carmakers|manufacturers|makers|brands|"
+                             r"companies|upstarts|start-ups|players|rivals|peers)\b)")
+SUBJECT_REF = re.compile(r"\b(?:it|its|the company|the automaker|the carmaker|the brand|the group|the firm|"
+                         r"the maker|the ev maker|the startup|the start-up|the manufacturer|the chinese \w+ maker|"
+                         r"they|their)\b|该公司|公司")
+RANK = re.compile(r"\b(?:the )?(?:first|second|third|fastest|only|last)\b[\w\s-]{0,40}\bto (?:clear|reach|cross|hit|"
+                  r"surpass|join|pass|top|deliver more)\b")
+NEGATED = re.compile(r"(?:n't|\bnot\b|\bnever\b|\byet to\b|\bfailed to\b|\bshort of\b|\bno longer\b|未)[^.;]{0,40}$")
+ASPIRATION = re.compile(r"within sight|in sight|closing in on|\bnearing\b|edg\w+ closer|\bapproaching\b|"
+                        r"on the verge|within reach")
+CAPACITY = re.compile(r"capacity|can (?:build|produce|make|assemble)|able to (?:build|produce)|designed to (?:build|"
+                      r"produce)|(?:a|per) year\b|annually|产能")
+MILESTONE_VERB = re.compile(r"(?:reach\w*|hit(?:s|ting)?|cross\w*|surpass\w*|pass(?:ed|es|ing)?|top(?:s|ped|ping)?|"
+                            r"exceed\w*|br[eo]ak\w*|clear\w*|join\w*|past|beyond|突破|达到)\W+(?:\w+\W+){0,3}$")
+AS_OF = re.compile(r"(?:\bby|\bas of|\bas at|\buntil|\btill)\s+(?:the\s+)?(?:end\s+of\s+)?$")
+EVENT_BEFORE_DATE = re.compile(r"(?:issued|announced|released|reported|published|said|set|given|gave|adopted|"
+                               r"trimmed|cut|raised|lifted|revised|lowered|unveiled|launched|relaunched|began|started|"
+                               r"went on sale|introduced|confirmed|disclosed|told)\s+(?:\w+\s+){0,3}(?:in|on|at)?\s*$")
+SAME_DAY = re.compile(r"same day|that day|the same time|on that date|当天|同日")
+NOT_VOLUME_AFTER = re.compile(
+    r"\s*(?:-|\s)?(?:new |more |charging |battery[\s-]swap |swap |service |sales |retail )?(?:stations?|stores?|"
+    r"outlets?|showrooms?|cities|countries|markets|employees|staff|workers|engineers|patents|chargers?|piles|"
+    r"kilometers?|kilometres?|km|miles|people|users|owners|customers|members|shares|seats|hours|minutes|seconds|"
+    r"yuan|dollars|euros|times|percent|models|trims|variants|lines|plants|factories|suppliers|followers|views|"
+    r"likes|pages|tops|chips|horsepower|hp|nm|kw|kwh|mah|gb|tb|pixels|inches|liters|litres|tons|tonnes|kg|"
+    r"swaps|charges|orders? backlog|applications|signatures|votes|downloads|partners|dealers|points)\b",
+    re.IGNORECASE)
+PERCENT_SKIP = re.compile(r"^\s*(?:market )?(?:share|stake|margin|penetration|rate|discount|interest|owned|equity|"
+                          r"of (?:the|its|their|total|all|china|nio|\w+-brand)|gross|net|profit|tariff|tax|"
+                          r"down payment|higher on|lower on|in (?:hong kong|new york|pre-market|trading))", re.I)
+PERCENT_SKIP_BEFORE = re.compile(r"(?:account(?:ed|ing|s)? for|represent\w*|share of|stake of|margin of|making up|"
+                                 r"made up|make up|comprising|penetration of|rate of|shares? (?:\w+ )?(?:rose|fell|"
+                                 r"gained|lost|slipped|jumped|climbed|closed|dropped|risen|were up|were down)|"
+                                 r"stock (?:rose|fell|gained|lost|jumped|closed)|have (?:risen|fallen|gained))\s*"
+                                 r"(?:about |around |roughly |nearly |over |more than |by )?$", re.I)
+DOWN = re.compile(r"\b(?:down|fell|fall(?:s|ing)?|decline\w*|decrease\w*|dropp?\w*|lower|slid\w*|slump\w*|plung\w*|"
+                  r"shrank|shrink\w*|slipp?\w*|contract\w*|dipp?\w*|tumbl\w*|below|less than)\b|下降|下滑|减少|同比减")
+YOY = re.compile(r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|\byoy\b|from a year (?:earlier|ago)|"
+                 r"(?:same|year-ago) (?:month|period|quarter)|a year (?:earlier|ago)|last year's|同比")
+MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|from the previous month|previous month|"
+                 r"sequential\w*|(?:from|than(?: in)?|above|below|over|versus|vs\.?|compared with|on) "
+                 r"(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|环比")
+QOQ = re.compile(r"quarter[\s-]on[\s-]quarter|quarter[\s-]over[\s-]quarter|\bqoq\b|from the previous quarter|"
+                 r"previous quarter")
+VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|vs\.?|against)\s+(?:the\s+)?(?:(\d{4})(?!\d)|"
+                     r"(last year|the previous year|a year earlier|the prior year))")
+DURATION_UNIT = re.compile(r"^[\s-]*(?:calendar |full |straight )?(months?|days?|years?|weeks?)\b", re.I)
+YEARS_AND_MONTHS = re.compile(r"^[\s-]*years?\s+and\s+(\w+)\s+months?", re.I)
+PAST = re.compile(r"(?:past|last|next|coming|previous|recent|first|following)\s+$")
+DURATION_CUE = re.compile(r"took|taking|take[sn]?|needed|need(?:s|ing)?|within|after|only|just|spent|\bin\b|\bover\b|"
+                          r"用时|耗时")
+FROM_START = re.compile(r"first deliver\w*|from (?:its |the )?(?:launch|start|debut|inception)|since (?:its |the )?"
+                        r"(?:launch|start|debut|first)|\bthe first\b|of (?:its |the )?launch|after (?:its |the )?launch")
+FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
+TO_BEFORE = re.compile(r"(?:\bto|reach\w*|hit|cross\w*|pass\w*|top\w*|clear\w*|\bof)\s+(?:the\s+)?(?:first\s+)?$")
+CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|, but\b|, and\b| but | compared with |, versus ")
+RANGE_BETWEEN = re.compile(r"^\s*(?:to|-|–|—|and|~|至|到)\s*$")
+COMPARISON_BEFORE = re.compile(r"(?:more|less|fewer|greater|higher|lower|larger|smaller) than\s+(?:the|its|their|"
+                               r"last|a|an|in|all of|[a-z]+'s)\s+(?:\w+\s+){0,2}$")
+
+
+def nearest_keyword(patterns: dict[str, re.Pattern[str]], low: str, pos: int) -> str | None:
+    """Name of the pattern whose match is closest to ``pos`` in ``low`` (words before weigh a little more)."""
+    best, best_d = None, 10**9
+    for name, pat in patterns.items():
+        for m in pat.finditer(low):
+            d = pos - m.end() if m.end() <= pos else m.start() - pos + 5
+            if d < best_d:
+                best, best_d = name, d
+    return best
+
+
+def kind_of(before: str, after: str) -> str:
+    """actual / target / expected from the cue nearest before the figure in its clause (or just after)."""
+    cues = []
+    for kind, pat in (("target", TARGET), ("expected", EXPECTED), ("actual", ACTUAL_VERB)):
+        for m in pat.finditer(before):
+            cues.append((m.end(), kind))
+    if cues:
+        return max(cues)[1]
+    if TARGET.search(after[:40]):
+        return "target"
+    return "actual"
+
+
+def change_of(around: str, pos: int) -> str:
+    """yoy / mom / qoq from the comparison cue nearest to ``pos`` in ``around``."""
+    best, best_d = "", 10**9
+    for name, pat in (("yoy", YOY), ("mom", MOM), ("qoq", QOQ)):
+        for m in pat.finditer(around):
+            d = pos - m.end() if m.end() <= pos else m.start() - pos
+            if d < best_d:
+                best, best_d = name, d
+    return best

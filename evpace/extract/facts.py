@@ -1,0 +1,520 @@
+"""Rules that turn sentences into facts: who, which metric, which period, how bounded, actual or target.
+
+The rules read the words an analyst would: the maker named nearest before the figure in its clause
+(or the maker being talked about, for "it", "the company" and sentences that name none), the verb
+nearest the figure for the metric, the date nearest the figure for the period, scope words
+(year-to-date, cumulative, since launch, "Nth vehicle"), bound words (over, about, nearly) and
+target words (target, aims, guidance). Percent changes, ratios and durations become facts of their
+own, tied to the volume figure they modify. See docs/extraction.md for the output contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
+
+from . import cues as C
+from .dates import DateMatch
+from .numbers import NumberMatch
+from .text import Mention, Sentence
+
+MIN_VOLUME = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """One figure read from a document (see docs/extraction.md)."""
+
+    entity: str
+    entity_id: str
+    metric: str
+    scope: str
+    period: str
+    value: float
+    unit: str
+    bound: str
+    kind: str
+    start: int
+    end: int
+    quote: str
+    sentence_start: int
+    change: str = ""
+    from_threshold: float | None = None
+    to_threshold: float | None = None
+    number_text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Pseudo:
+    """A period phrase that is not a date ("for the full year"): resolved from the context."""
+
+    start: int
+    end: int
+    text: str
+    period: str | None
+    precision: str
+    relative: bool = True
+    qualifier: str | None = None
+
+
+@dataclass
+class _Ctx:
+    """What the document has established so far."""
+
+    subject: Mention | None = None  # last maker a sentence was about (may be a model)
+    org: Mention | None = None  # last group or brand a sentence was about
+    subject_had_facts: bool = False
+    last: dict = field(default_factory=dict)  # entity id -> its last volume fact
+    period: str = ""
+    scope: str = ""
+    metric: str = ""
+
+
+def _within(items: list, starts: list[int], lo: int, hi: int) -> list:
+    i = bisect_left(starts, lo)
+    out = []
+    while i < len(items) and items[i].start < hi:
+        out.append(items[i])
+        i += 1
+    return out
+
+
+def _dist(a, b) -> int:
+    """Characters between two spans (negative when they overlap)."""
+    return b.start - a.end if a.end <= b.start else a.start - b.end
+
+
+class DocumentReader:
+    """Reads one document's sentences in order, keeping the discourse context."""
+
+    def __init__(self, text: str, published: dt.date | None, mentions: list[Mention], dates: list[DateMatch],
+                 numbers: list[NumberMatch], registry=None) -> None:
+        self.text = text
+        self.low_text = text.lower()
+        self.published = published
+        self.registry = registry
+        self.mentions, self.m_starts = mentions, [m.start for m in mentions]
+        self.dates, self.d_starts = dates, [d.start for d in dates]
+        self.numbers, self.n_starts = numbers, [n.start for n in numbers]
+        self.ctx = _Ctx()
+
+    # -- per sentence -----------------------------------------------------------------------------
+    def read(self, sent: Sentence) -> list[Extracted]:
+        """Facts of one sentence; updates the context (subject, current period, metric)."""
+        ms = [self._qualified(m, sent) for m in _within(self.mentions, self.m_starts, sent.start, sent.end)]
+        nums = _within(self.numbers, self.n_starts, sent.start, sent.end)
+        ds = [d for d in _within(self.dates, self.d_starts, sent.start, sent.end) if d.period]
+        low = self.low_text[sent.start:sent.end]
+        out = self._facts(sent, low, ms, ds, nums) if nums else []
+        if ms:
+            self._set_subject(ms, sent, out)
+        if not out:  # a heading such as "Deliveries in July:" sets the metric and period of a list
+            metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
+            if metric and (low.rstrip().endswith(":") or not nums):
+                self.ctx.metric = metric
+            if ds and low.rstrip().endswith(":"):
+                self.ctx.period, self.ctx.scope = ds[-1].period, _scope_of(ds[-1].precision)
+        return out
+
+    def _set_subject(self, ms: list[Mention], sent: Sentence, out: list[Extracted]) -> None:
+        first = ms[0] if ms[0].start - sent.start < 40 else ms[-1]
+        nxt = [m for m in ms if m.start > first.end and m.start - first.end < 40 and m.parent == first.entity_id]
+        if nxt and self.text[first.end:first.end + 2] in ("'s", "’s"):
+            first = nxt[0]  # "Xiaomi's second model, the YU7, ...": the model is what the sentence is about
+        self.ctx.subject = first
+        self.ctx.subject_had_facts = any(f.entity_id == first.entity_id for f in out)
+        orgs = [m for m in ms if m.kind != "model"]
+        if orgs:
+            self.ctx.org = orgs[0] if orgs[0].start - sent.start < 40 else orgs[-1]
+
+    def _qualified(self, m: Mention, sent: Sentence) -> Mention:
+        """A group named with the distinguishing word of one of its brands ("Tesla ... China-made") is that brand."""
+        if self.registry is None or m.kind != "group":
+            return m
+        low = self.low_text[sent.start:sent.end]
+        for child in self.registry.children(m.entity_id):
+            extra = child.name.lower().replace(m.text.lower(), "").strip()
+            if extra and " " not in extra and re.search(rf"\b{re.escape(extra)}\b", low):
+                return Mention(m.start, m.end, m.text, child.id, child.kind, child.parent)
+        return m
+
+    def _subject_for(self, head: str) -> Mention | None:
+        """The maker a sentence without a name of its own is about."""
+        if C.SUBJECT_REF.search(head) and self.ctx.org is not None:
+            if self.ctx.subject is not None and self.ctx.subject.kind == "model" and self.ctx.subject_had_facts \
+                    and not re.search(r"company|automaker|carmaker|group|firm|maker", head):
+                return self.ctx.subject
+            return self.ctx.org
+        if self.ctx.subject is not None and self.ctx.subject.kind == "model" and self.ctx.subject_had_facts:
+            return self.ctx.subject
+        return self.ctx.org or self.ctx.subject
+
+    # -- the figures of a sentence ----------------------------------------------------------------
+    def _facts(self, sent: Sentence, low: str, ms: list[Mention], ds: list, nums: list[NumberMatch]):
+        volumes, percents, others = self._classify(sent, nums)
+        if not (volumes or percents or others):
+            return []
+        ds = ds + self._pseudo_dates(sent, low)
+        date_for = self._assign_dates(volumes, ds)
+        ranges = self._ranges(volumes)
+        durations = [n for k, n, _ in others if k == "duration"]
+        thresholds = {n.start: self._thresholds(sent, n, volumes, durations) for n in durations}
+        skip = set().union(*(t[2] for t in thresholds.values())) if thresholds else set()
+        respectively = self._respectively(low, ms, volumes)
+        facts: list[Extracted] = []
+        for n in volumes:
+            if n.start in skip:
+                continue
+            first = ranges.get(n.start)
+            d = date_for.get(first.start if first else n.start)
+            f = self._volume(sent, low, n, ms, d, respectively.get(n.start), facts)
+            if f is None:
+                continue
+            if n.start in ranges or any(r is n for r in ranges.values()):
+                f = replace(f, bound=("upper" if first else "lower") if f.bound == "exact" else f.bound,
+                            kind="target" if f.kind == "actual" else f.kind)
+                if first:
+                    lead = next((x for x in facts if x.start == first.start), None)
+                    if lead:
+                        f = replace(f, scope=lead.scope, period=lead.period, kind=lead.kind, metric=lead.metric)
+            facts.append(f)
+        for n in percents:
+            f = self._percent(sent, low, n, facts, ms, ds)
+            if f:
+                facts.append(f)
+        for kind, n, m in others:
+            f = self._other(sent, low, kind, n, m, ms, facts, thresholds.get(n.start, (None, None, set())))
+            if f:
+                facts.append(f)
+        vol = [f for f in facts if f.unit == "vehicles"]
+        if vol:
+            if vol[-1].period and vol[-1].kind == "actual":
+                self.ctx.period, self.ctx.scope = vol[-1].period, vol[-1].scope
+            self.ctx.metric = vol[-1].metric
+            for f in vol:
+                self.ctx.last[f.entity_id] = f
+        return facts
+
+    def _classify(self, sent: Sentence, nums: list[NumberMatch]):
+        volumes, percents, others = [], [], []
+        for i, n in enumerate(nums):
+            if n.is_money or n.unit not in (None, "vehicles", "ordinal", "times"):
+                continue
+            after = self.text[n.end:n.end + 40]
+            before = self.low_text[max(sent.start, n.start - 45):n.start]
+            if n.is_percent:
+                if not (C.PERCENT_SKIP.match(after) or C.PERCENT_SKIP_BEFORE.search(before)):
+                    percents.append(n)
+                continue
+            if n.unit == "times":
+                others.append(("times", n, None))
+                continue
+            dur = C.DURATION_UNIT.match(after) or C.YEARS_AND_MONTHS.match(after)
+            if dur:
+                pre = self.low_text[max(sent.start, n.start - 30):n.start]
+                if not C.PAST.search(pre) and C.DURATION_CUE.search(pre):
+                    others.append(("duration", n, dur))
+                continue
+            if i > 0 and nums[i - 1].unit is None and C.YEARS_AND_MONTHS.match(self.text[nums[i - 1].end:n.start]):
+                continue  # the "seven" of "one year and seven months"
+            if n.value < (1000 if n.unit == "ordinal" else MIN_VOLUME):
+                continue
+            if n.unit is None and C.NOT_VOLUME_AFTER.match(after):
+                continue
+            if C.CAPACITY.search(before[-30:] + self.low_text[n.end:n.end + 25]) and "capacity" in (
+                    before + self.low_text[n.end:n.end + 25]) or re.match(r"\s*(?:cars|vehicles|units)? ?(?:a|per) "
+                                                                           r"year", self.low_text[n.end:n.end + 25]):
+                continue
+            volumes.append(n)
+        return volumes, percents, others
+
+    def _pseudo_dates(self, sent: Sentence, low: str) -> list[_Pseudo]:
+        """"For the full year" and the like, dated by the document's current year."""
+        out = []
+        for m in C.FULL_YEAR.finditer(low):
+            year = self.ctx.period[:4] or (str(self.published.year - (self.published.month == 1))
+                                           if self.published else "")
+            if year:
+                out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), year, "year"))
+        return out
+
+    def _assign_dates(self, nums: list[NumberMatch], ds: list) -> dict[int, object]:
+        """Each figure gets the nearest date; a date nearer another figure, a dateline or a date of an
+        announcement ("the guidance it issued in May") counts less."""
+        out: dict[int, object] = {}
+        for n in nums:
+            best, best_d = None, 10**9
+            for d in ds:
+                dist = _dist(d, n)
+                if dist < 0:
+                    continue
+                if any(o is not n and 0 <= _dist(d, o) < dist for o in nums):
+                    dist += 60
+                if d.precision == "day":
+                    dist += 30
+                if C.EVENT_BEFORE_DATE.search(self.low_text[max(0, d.start - 40):d.start]):
+                    dist += 80
+                if d.end <= n.start and re.search(r"\)\s*[-–—]\s*$|^\s*[-–—]", self.text[d.end:d.end + 25]):
+                    dist += 80  # a dateline: "GUANGZHOU, July 1 (Reuters) - ..."
+                if dist < best_d:
+                    best, best_d = d, dist
+            if best is not None:
+                out[n.start] = best
+        return out
+
+    def _ranges(self, volumes: list[NumberMatch]) -> dict[int, NumberMatch]:
+        """Second figure of "between X and Y" / "X to Y" -> the first."""
+        out = {}
+        for a, b in zip(volumes, volumes[1:], strict=False):
+            if C.RANGE_BETWEEN.match(self.text[a.end:b.start]) and b.value > a.value and (
+                    "between" in self.low_text[max(0, a.start - 12):a.start] or "to" in self.text[a.end:b.start]
+                    or "-" in self.text[a.end:b.start] or "–" in self.text[a.end:b.start]):
+                out[b.start] = a
+        return out
+
+    def _respectively(self, low: str, ms: list[Mention], volumes: list[NumberMatch]) -> dict[int, Mention]:
+        if "respectively" not in low or len(ms) < 2 or len(volumes) < 2:
+            return {}
+        dedup: list[Mention] = []
+        for m in (m for m in ms if m.end <= volumes[0].start):
+            if not dedup or dedup[-1].entity_id != m.entity_id:
+                dedup.append(m)
+        k = min(len(dedup), len(volumes))
+        return {n.start: m for n, m in zip(volumes[:k], dedup[-k:], strict=True)} if k >= 2 else {}
+
+    def _entity(self, sent: Sentence, n, ms: list[Mention], clause: tuple[int, int]) -> Mention | None:
+        before = [m for m in ms if m.end <= n.start and m.start >= clause[0]]
+        if before:
+            return before[-1]
+        head = self.low_text[clause[0]:n.start]
+        if C.SUBJECT_REF.search(head) and not [m for m in ms if m.end <= n.start]:
+            return self._subject_for(head)  # "the automaker had delivered ... since the Li ONE went on sale"
+        before_any = [m for m in ms if m.end <= n.start]
+        after = [m for m in ms if m.start >= n.end and m.start < clause[1]]
+        if after and not before_any:
+            return after[0]
+        if before_any:
+            return before_any[-1]
+        if ms:
+            return None
+        sent_head = self.low_text[sent.start:n.start]
+        if C.GENERIC_SUBJECT.search(sent_head) and not C.SUBJECT_REF.search(sent_head):
+            return None
+        return self._subject_for(sent_head)
+
+    def _clause(self, sent: Sentence, n) -> tuple[int, int]:
+        low = self.low_text[sent.start:sent.end]
+        rel_s, rel_e = n.start - sent.start, n.end - sent.start
+        lo, hi = 0, len(low)
+        for m in C.CLAUSE_BREAK.finditer(low):
+            if m.end() <= rel_s:
+                lo = m.end()
+            elif m.start() >= rel_e and hi == len(low):
+                hi = m.start()
+        return sent.start + lo, sent.start + hi
+
+    def _scope_period(self, low: str, rel: int, n: NumberMatch, d) -> tuple[str, str]:
+        window = low[max(0, rel - 80):rel + len(n.text) + 40]
+        ytd = bool(C.YTD.search(window))
+        cum = n.unit == "ordinal" or bool(C.CUMULATIVE.search(window)) or (
+            _milestone_like(n) and bool(C.MILESTONE_VERB.search(low[max(0, rel - 40):rel])))
+        if d is not None and C.AS_OF.search(self.low_text[max(0, d.start - 20):d.start]):
+            cum = True  # "by November 2025, ... 500,000": a total as of that date
+        if d is None and cum and self.ctx.scope == "cumulative" and C.SAME_DAY.search(low):
+            return "cumulative", self.ctx.period
+        if d is not None:
+            prec, period = d.precision, d.period or ""
+            if prec in ("ytd", "range"):
+                return "ytd", period
+            if ytd:
+                end = period[:7] if len(period) >= 7 else self._ytd_end()
+                return ("ytd", f"{end[:4]}-01/{end}") if end else ("ytd", "")
+            if cum:
+                return "cumulative", period
+            if prec == "day":
+                return "month", period[:7]
+            return _scope_of(prec), period
+        if ytd:
+            end = self._ytd_end()
+            return ("ytd", f"{end[:4]}-01/{end}") if end else ("ytd", "")
+        if cum:
+            return "cumulative", self.published.isoformat() if self.published else ""
+        return self.ctx.scope or "month", self.ctx.period
+
+    def _ytd_end(self) -> str:
+        """Last month of a year-to-date figure with no month given: the report's month, else the month
+        before publication."""
+        if len(self.ctx.period) == 7:
+            return self.ctx.period
+        if not self.published:
+            return ""
+        return (self.published.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+
+    def _volume(self, sent: Sentence, low: str, n: NumberMatch, ms: list[Mention], d, forced: Mention | None,
+                facts: list[Extracted]) -> Extracted | None:
+        clause = self._clause(sent, n)
+        rel = n.start - sent.start
+        clause_low = self.low_text[clause[0]:clause[1]]
+        crel = n.start - clause[0]
+        if C.RANK.search(low[:rel]) and not C.ACTUAL_VERB.search(clause_low[:crel]):
+            return None  # "the first upstart to clear 1 million": a rank claim, not a figure
+        if C.NEGATED.search(clause_low[max(0, crel - 45):crel]) or C.ASPIRATION.search(clause_low):
+            return None  # "hasn't reached 1 million yet", "1 million within sight" state no figure
+        m = forced or self._entity(sent, n, ms, clause)
+        if m is None:
+            return None
+        between = self.low_text[m.end:n.start] if m.end <= n.start else ""
+        if C.MARKET.search(between) or (not ms and C.MARKET.search(low[:rel])) or C.GENERIC_BETWEEN.search(between):
+            return None
+        if n.unit == "ordinal" and d is None and not re.search(r"(?:\bits|'s|’s|their)\s+$", low[:rel]) \
+                and not C.SAME_DAY.search(low):
+            return None  # "the 1 millionth vehicle marks a shift": said of no maker in particular
+        metric = C.nearest_keyword(C.METRIC_RES, clause_low, crel)
+        if metric is None:
+            prev = [f for f in facts if f.unit == "vehicles"]
+            metric = prev[-1].metric if prev else C.nearest_keyword(C.METRIC_RES, low, rel) or self.ctx.metric
+            if not metric:
+                if n.unit not in ("vehicles", "ordinal"):
+                    return None
+                metric = "deliveries"
+        scope, period = self._scope_period(low, rel, n, d)
+        bound = n.bound_hint or "exact"
+        if bound in ("lower", "upper") and C.COMPARISON_BEFORE.search(self.low_text[max(0, n.start - 40):n.start]):
+            bound = "exact"  # "more than the 190,068 it handed over": a comparison, not a bound
+        kind = C.kind_of(clause_low[:crel], clause_low[crel + len(n.text):])
+        if kind != "actual" and scope == "month" and (d is None or d.precision == "day"):
+            scope, period = "year", (period or self.ctx.period)[:4] or (str(self.published.year)
+                                                                       if self.published else "")
+        return Extracted(entity=m.text, entity_id=m.entity_id, metric=metric, scope=scope, period=period,
+                         value=n.value, unit="vehicles", bound=bound, kind=kind, start=n.start, end=n.end,
+                         quote=sent.text, sentence_start=sent.start, number_text=n.text)
+
+    def _percent(self, sent: Sentence, low: str, n: NumberMatch, facts: list[Extracted], ms: list[Mention],
+                 ds: list) -> Extracted | None:
+        """A percent change: of the maker named nearest before it, tied to that maker's figure."""
+        rel = n.start - sent.start
+        around = low[max(0, rel - 70):rel + len(n.text) + 60]
+        change = C.change_of(around, min(rel, 70))
+        clause = self._clause(sent, n)
+        ent = self._entity(sent, n, ms, clause)
+        if ent is None:
+            return None
+        host = [f for f in facts if f.unit == "vehicles" and f.end <= n.start and f.entity_id == ent.entity_id]
+        host = host or [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id]
+        if not host and ent.entity_id in self.ctx.last:
+            h = self.ctx.last[ent.entity_id]
+            near = [d for d in ds if d.end <= n.start and d.period]
+            if near and not C.EVENT_BEFORE_DATE.search(self.low_text[max(0, near[-1].start - 40):near[-1].start]):
+                h = replace(h, scope=_scope_of(near[-1].precision), period=near[-1].period)
+            host = [h]
+        if not change:
+            vs = C.VS_YEAR.search(low[rel + len(n.text):rel + len(n.text) + 60])
+            if vs:
+                year = vs.group(1) or (str(int((host[-1].period if host else "")[:4] or 0) - 1) if host else "")
+                change = f"vs {year}" if year and year != "-1" else ""
+        if change.startswith("vs ") and host and host[-1].period.startswith(change[3:]):
+            prior = [f for f in self.ctx.last.values() if f.entity_id == ent.entity_id
+                     and not f.period.startswith(change[3:])]
+            host = prior[-1:] or host
+        if change.startswith("vs ") and host and host[-1].kind == "actual" and \
+                host[-1].period[:4].isdigit() and change[3:] == str(int(host[-1].period[:4]) - 1):
+            change = "yoy"
+        value = -n.value if C.DOWN.search(low[max(0, rel - 30):rel + len(n.text) + 12]) else n.value
+        if host:
+            return replace(host[-1], value=value, unit="percent", bound=n.bound_hint or "exact", start=n.start,
+                           end=n.end, change=change, quote=sent.text, sentence_start=sent.start, number_text=n.text)
+        metric = C.nearest_keyword(C.METRIC_RES, low, rel) or self.ctx.metric
+        if not metric or not change:
+            return None
+        dates = self._assign_dates([n], ds)
+        scope, period = self._scope_period(low, rel, n, dates.get(n.start))
+        return Extracted(entity=ent.text, entity_id=ent.entity_id, metric=metric, scope=scope, period=period,
+                         value=value, unit="percent", bound=n.bound_hint or "exact",
+                         kind=C.kind_of(low[:rel], low[rel:]), start=n.start, end=n.end, quote=sent.text,
+                         sentence_start=sent.start, change=change, number_text=n.text)
+
+    def _thresholds(self, sent: Sentence, n: NumberMatch, volumes: list[NumberMatch],
+                    durations: list[NumberMatch]) -> tuple[float | None, float | None, set[int]]:
+        """(from, to, figures used as thresholds) of one duration: read after it up to the next duration
+        ("took five years to reach the first 500,000"), else before it ("From first delivery to 1 million
+        took 58 months"). Figures in "from X to Y" are thresholds, not facts of their own."""
+        i = durations.index(n)
+        after_end = durations[i + 1].start if i + 1 < len(durations) else sent.end
+        before_start = durations[i - 1].end if i > 0 else sent.start
+        whole = self.low_text[sent.start:sent.end]
+        for lo, hi in ((n.end, after_end), (before_start, n.start)):
+            frm = to = None
+            used: set[int] = set()
+            for a in volumes:
+                if not (lo <= a.start < hi):
+                    continue
+                pre = self.low_text[max(lo, a.start - 16):a.start]
+                if C.FROM_BEFORE.search(pre):
+                    frm = a.value
+                    used.add(a.start)
+                elif C.TO_BEFORE.search(pre) or self.low_text[a.end:a.end + 6].startswith(" mark"):
+                    to = a.value
+                    if not C.ACTUAL_VERB.search(pre):
+                        used.add(a.start)
+            if to is not None or frm is not None:
+                if frm is None and C.FROM_START.search(whole):
+                    frm = 0.0
+                return frm, to, used
+        return (0.0 if C.FROM_START.search(whole) else None), None, set()
+
+    def _other(self, sent, low, kind, n, m, ms, facts, thresholds) -> Extracted | None:
+        """A ratio ("2.3 times") or a duration ("took 58 months") of the maker talked about."""
+        before = [x for x in ms if x.end <= n.start]
+        ent = before[-1] if before else self._subject_for(self.low_text[sent.start:n.start])
+        if ent is None or (not ms and C.GENERIC_SUBJECT.search(low)):
+            return None
+        vol = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id]
+        base = vol[-1] if vol else self.ctx.last.get(ent.entity_id)
+        metric = base.metric if base else (C.nearest_keyword(C.METRIC_RES, low, n.start - sent.start) or "deliveries")
+        if kind == "times":  # a ratio takes the period of the figure it is about
+            k = C.kind_of(low[:n.start - sent.start], low[n.end - sent.start:])
+            return Extracted(entity=ent.text, entity_id=ent.entity_id, metric=metric,
+                             scope=base.scope if base else "", period=base.period if base else "",
+                             value=n.value, unit="times", bound=n.bound_hint or "exact",
+                             kind=k if k != "actual" or not base else base.kind, start=n.start, end=n.end,
+                             quote=sent.text, sentence_start=sent.start, number_text=n.text)
+        value, end = n.value, n.end
+        if m.re is C.YEARS_AND_MONTHS:  # "one year and seven months"
+            months = _WORD_NUMS.get(m.group(1).lower())
+            if months is None:
+                return None
+            value, unit, end = n.value * 12 + months, "months", n.end + m.end()
+        else:
+            unit = m.group(1).lower().rstrip("s") + "s"
+            if unit == "weeks":
+                value, unit = value * 7, "days"
+        frm, to, _ = thresholds
+        if to is None and base is not None and base.scope == "cumulative" and _milestone_value(base.value):
+            to = base.value
+        # a duration is dated by the milestone it ends at, when that is the figure talked about
+        period = base.period if base is not None and to is not None and base.value == to else ""
+        return Extracted(entity=ent.text, entity_id=ent.entity_id, metric=metric, scope="cumulative", period=period,
+                         value=value, unit=unit, bound=n.bound_hint or "exact",
+                         kind=C.kind_of(low[:n.start - sent.start], ""), start=n.start, end=end, quote=sent.text,
+                         sentence_start=sent.start, from_threshold=frm, to_threshold=to,
+                         number_text=self.text[n.start:end])
+
+
+def _scope_of(precision: str) -> str:
+    return {"month": "month", "quarter": "quarter", "half": "half", "year": "year", "ytd": "ytd",
+            "range": "ytd", "day": "month"}.get(precision, "month")
+
+
+def _milestone_value(v: float) -> bool:
+    return v >= 10_000 and v % 10_000 == 0
+
+
+def _milestone_like(n: NumberMatch) -> bool:
+    """A round threshold (100,000, 150,000, 1 million...) rather than a reported count."""
+    return n.unit == "ordinal" or (n.value >= 100_000 and n.value % 50_000 == 0)
+
+
+_WORD_NUMS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven".split())}
+_WORD_NUMS.update({str(i): i for i in range(12)})
