@@ -88,8 +88,7 @@ def score(items: list[Labelled], fields: tuple[str, ...] = STRICT) -> tuple[Scor
         gold = {key(g, fields) for g in it.gold}
         units = {k[fields.index("unit")] for k in pred | gold} if "unit" in fields else {"all"}
         for u in units:
-            sel = (lambda s, u=u: {k for k in s if "unit" not in fields or k[fields.index("unit")] == u})
-            p, g = sel(pred), sel(gold)
+            p, g = _of_unit(pred, fields, u), _of_unit(gold, fields, u)
             s = by_unit.setdefault(u, Score())
             s.tp += len(p & g)
             s.fp += len(p - g)
@@ -100,6 +99,10 @@ def score(items: list[Labelled], fields: tuple[str, ...] = STRICT) -> tuple[Scor
         total.misses += [(it.doc.name, k) for k in sorted(gold - pred, key=str)]
         total.extras += [(it.doc.name, k) for k in sorted(pred - gold, key=str)]
     return total, by_unit
+
+
+def _of_unit(keys: set, fields: tuple[str, ...], unit: str) -> set:
+    return {k for k in keys if "unit" not in fields or k[fields.index("unit")] == unit}
 
 
 def error_fields(items: list[Labelled]) -> Counter:

@@ -31,7 +31,8 @@ def default_registry() -> Registry:
     return read_entities(data_dir() / "entities.csv")
 
 
-_MULTIPLIER = re.compile(r"(?:(more than|over|nearly|almost|about|roughly)\s+)?\b(double|doubled|doubling|triple|tripled|"
+_MULTIPLIER = re.compile(r"(?:(more than|over|nearly|almost|about|roughly)\s+)?\b(double|doubled|doubling|"
+                         r"triple|tripled|"
                          r"tripling|quadruple|quadrupled)\b", re.IGNORECASE)
 _MULT_VALUE = {"doub": 2.0, "trip": 3.0, "quad": 4.0}
 _BOUND = {"more than": "lower", "over": "lower", "nearly": "approx", "almost": "approx", "about": "approx",
@@ -95,9 +96,11 @@ def to_fact(x: Extracted, doc: Document) -> Fact | None:
     """A storable :class:`Fact` for a volume figure with a period (percents and durations are claims)."""
     if x.unit != "vehicles" or not x.period or not x.scope:
         return None
+    from ..dataset import publisher_of
+
     url = doc.url or f"doc:{doc.id}"
-    origin = Origin(url=url, title=doc.title, published=doc.published,
-                    published_basis="source" if doc.published else "unknown")
+    origin = Origin(url=url, publisher=publisher_of(url) if doc.url else (doc.name or "document"), title=doc.title,
+                    published=doc.published, published_basis="source" if doc.published else "unknown")
     prov = Provenance(document_id=doc.id, sentence=x.quote, start=x.start, end=x.end, extractor=EXTRACTOR_VERSION)
     return Fact(entity_id=x.entity_id, metric=x.metric, scope=x.scope, period=x.period, value=x.value,
                 bound=x.bound, kind=x.kind, origin=origin, provenance=prov)

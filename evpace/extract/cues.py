@@ -13,22 +13,29 @@ METRIC_RES = {
                         r"|registrations?|销量|销售|售出|批发|零售"),
     "production": re.compile(r"produc(?:ed|es|ing|tion)\b|rolled off|roll(?:s|ed)? off|came off|comes? off|"
                              r"off the (?:assembly |production )?line|\bbuilt\b|\bbuild(?:s|ing)?\b|"
-                             r"manufactur\w*|\boutput\b|下线|产量|生产"),
+                             r"manufactur\w*|\boutput\b|left the (?:assembly |production )?line|rolled out|"
+                             r"roll-?out|下线|产量|生产"),
     "orders": re.compile(r"\borders?\b|bookings?|reservations?|pre-?orders?|订单|大定"),
 }
-TARGET = re.compile(r"target\w*|\bgoals?\b|\baims?\b|\baiming\b|\bplans?\b|\bplanned\b|guid\w*|ambition\w*|"
-                    r"objective|\bseeks?\b|\bwants?\b|\bintends?\b|set out to|set itself|\bpledg\w*|目标|计划")
+TARGET = re.compile(r"target\w*|\bgoals?\b|\baim(?:s|ed|ing)?\b|\bplans?\b|\bplanned\b|guid\w*|ambition\w*|"
+                    r"objective|指引|\bseeks?\b|\bwant(?:s|ed)?\b|\bintend(?:s|ed)?\b|set out to|set itself|"
+                    r"\bpledg\w*|目标|计划")
 EXPECTED = re.compile(r"\bexpect\w*|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|\bwould\b|\bcould\b|"
                       r"\bwill\b|likely|anticipat\w*|\bpredict\w*|预计|有望")
+CONDITIONAL = re.compile(r"\bwould\b|\bcould\b|\bwill\b|\bmight\b")
+GROWTH = re.compile(r"growth|increase|\bup\b|\brise\b|higher|more|jump|gain|增长|提升")
 ACTUAL_VERB = re.compile(r"\b(?:delivered|sold|produced|built|reached|hit|posted|recorded|crossed|surpassed|"
                          r"topped|exceeded|rolled off|came off|shipped|handed over|achieved|logged|totall?ed|"
-                         r"stood at|came to|rose to|fell to|climbed to|contributed)\b")
+                         r"stood at|came to|rose|fell|grew|declined|dropped|jumped|climbed|increased|decreased|"
+                         r"contributed|"
+                         r"ended|finished)\b")
 YTD = re.compile(r"year[\s-]to[\s-]date|\bytd\b|so far this year|for the year so far|this year so far|"
                  r"(?:first|initial) (?:\w+ )?months|cumulative\w* (?:\w+ ){0,3}(?:for|in|this|of) (?:the |this )?"
                  r"year|今年以来|累计(?=.{0,6}(?:今年|1-\d+月))")
-CUMULATIVE = re.compile(r"cumulativ\w*|in total|all[\s-]time|to date|since (?:its |the )?(?:launch|inception|"
+CUMULATIVE = re.compile(r"cumulativ\w*|all[\s-]time|to date|since (?:its |the )?(?:launch|inception|"
                         r"founding|start|debut|first|\w+ (?:went|go) on sale|deliveries (?:began|started))|"
-                        r"milestone|\bmark\b|\bclub\b|累计|总计|第\S{1,12}台")
+                        r"since (?:the company|it|the automaker|the brand) (?:began|started)|"
+                        r"milestone|(?:million|000|万)\W+(?:\w+\W+)?mark\b|\bclub\b|累计|总计|第\S{1,12}台")
 FULL_YEAR = re.compile(r"(?:for|in|over) the (?:full|whole|entire) year|full[\s-]year|for the year\b(?! so far)|"
                        r"\bannual\b|\bin the year\b|全年")
 MARKET = re.compile(r"\bmarket\b|\bindustry\b|nationwide|\bnational\b|\bcountry's\b|across china|china's (?:nev|"
@@ -54,11 +61,15 @@ MILESTONE_VERB = re.compile(r"(?:reach\w*|hit(?:s|ting)?|cross\w*|surpass\w*|pas
                             r"exceed\w*|br[eo]ak\w*|clear\w*|join\w*|past|beyond|突破|达到)\W+(?:\w+\W+){0,3}$")
 AS_OF = re.compile(r"(?:\bby|\bas of|\bas at|\buntil|\btill)\s+(?:the\s+)?(?:end\s+of\s+)?$")
 EVENT_BEFORE_DATE = re.compile(r"(?:issued|announced|released|reported|published|said|set|given|gave|adopted|"
-                               r"trimmed|cut|raised|lifted|revised|lowered|unveiled|launched|relaunched|began|started|"
-                               r"went on sale|introduced|confirmed|disclosed|told)\s+(?:\w+\s+){0,3}(?:in|on|at)?\s*$")
+                               r"trimmed|cut|raised|lifted|revised|lowered|unveiled|launched|relaunched|began|"
+                               r"started|entered|debuted|"
+                               r"went on sale|introduced|confirmed|disclosed|told)\s+(?:[\w-]+\s+){0,3}(?:in|on|"
+                               r"at)?\s*$|"
+                               r"\bsince\s+(?:[\w-]+\s+){0,5}(?:in|on)?\s*$")
 SAME_DAY = re.compile(r"same day|that day|the same time|on that date|当天|同日")
 NOT_VOLUME_AFTER = re.compile(
-    r"\s*(?:-|\s)?(?:new |more |charging |battery[\s-]swap |swap |service |sales |retail )?(?:stations?|stores?|"
+    r"\s*(?:-|\s)?(?:(?!vehicles|units|cars|evs)[\w-]+\s+(?:and\s+[\w-]+\s+)?){0,2}(?:stations?|stores?|stalls?|"
+    r"robots?|"
     r"outlets?|showrooms?|cities|countries|markets|employees|staff|workers|engineers|patents|chargers?|piles|"
     r"kilometers?|kilometres?|km|miles|people|users|owners|customers|members|shares|seats|hours|minutes|seconds|"
     r"yuan|dollars|euros|times|percent|models|trims|variants|lines|plants|factories|suppliers|followers|views|"
@@ -90,10 +101,18 @@ PAST = re.compile(r"(?:past|last|next|coming|previous|recent|first|following)\s+
 DURATION_CUE = re.compile(r"took|taking|take[sn]?|needed|need(?:s|ing)?|within|after|only|just|spent|\bin\b|\bover\b|"
                           r"用时|耗时")
 FROM_START = re.compile(r"first deliver\w*|from (?:its |the )?(?:launch|start|debut|inception)|since (?:its |the )?"
-                        r"(?:launch|start|debut|first)|\bthe first\b|of (?:its |the )?launch|after (?:its |the )?launch")
+                        r"(?:launch|start|debut|first)|\bthe first\b|of (?:its |the )?launch|after (?:its |"
+                        r"the )?launch")
 FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
-TO_BEFORE = re.compile(r"(?:\bto|reach\w*|hit|cross\w*|pass\w*|top\w*|clear\w*|\bof)\s+(?:the\s+)?(?:first\s+)?$")
+TO_BEFORE = re.compile(r"(?:\bto|reach\w*|hit|cross\w*|pass\w*|top\w*|clear\w*|\bof|\bfirst)\s+(?:the\s+|its\s+|"
+                       r"their\s+)?"
+                       r"(?:first\s+)?$")
 CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|, but\b|, and\b| but | compared with |, versus ")
+MONTHLY = re.compile(r"\bmonthly\b|in a single month|\ba month\b|per month|单月|月度")
+ZH_MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-—–~至到]\s*(\d{1,2})\s*月")
+METRIC_NOUN_AFTER = re.compile(r"^[\s-]*(?:\w+\s+)?(?:deliveries|sales|volume|output|production|shipments|orders)\b")
+LOWER_VERB_BEFORE = re.compile(r"(?:cross(?:es|ed|ing)?|pass(?:es|ed|ing)?|break(?:s|ing)?|broke|top(?:s|ped|ping)?|"
+                               r"surpass\w*|exceed\w*)\s+(?:the\s+)?$")
 RANGE_BETWEEN = re.compile(r"^\s*(?:to|-|–|—|and|~|至|到)\s*$")
 COMPARISON_BEFORE = re.compile(r"(?:more|less|fewer|greater|higher|lower|larger|smaller) than\s+(?:the|its|their|"
                                r"last|a|an|in|all of|[a-z]+'s)\s+(?:\w+\s+){0,2}$")
@@ -111,24 +130,62 @@ def nearest_keyword(patterns: dict[str, re.Pattern[str]], low: str, pos: int) ->
 
 
 def kind_of(before: str, after: str) -> str:
-    """actual / target / expected from the cue nearest before the figure in its clause (or just after)."""
+    """actual / target / expected from the cue nearest before the figure in its clause (or just after).
+    A conditional ("would translate into") in a sentence about a target stays a target."""
     cues = []
     for kind, pat in (("target", TARGET), ("expected", EXPECTED), ("actual", ACTUAL_VERB)):
         for m in pat.finditer(before):
-            cues.append((m.end(), kind))
+            cues.append((m.end(), kind, m.group(0)))
     if cues:
-        return max(cues)[1]
-    if TARGET.search(after[:40]):
-        return "target"
+        end, kind, word = max(cues)
+        if kind == "expected" and CONDITIONAL.fullmatch(word) and any(k == "target" for _, k, _ in cues):
+            return "target"
+        return kind
     return "actual"
 
 
-def change_of(around: str, pos: int) -> str:
-    """yoy / mom / qoq from the comparison cue nearest to ``pos`` in ``around``."""
-    best, best_d = "", 10**9
+
+TARGET_AFTER = re.compile(r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries|sales)\s+)?(?:(?:annual|sales|delivery|"
+                          r"full-year|volume|(?:it|they|the company|the group|management)\s+(?:had\s+|has\s+|have\s+)?"
+                          r"(?:targeted|set|planned|aimed|promised|pledged|guided))\b|(?:target|goal|objective)\b)")
+ACTUAL_AFTER = re.compile(r"^\s*(?:vehicles?|units?|cars?|evs?|deliveries)?\s*(?:that\s+|which\s+)?(?:it|they|the "
+                          r"company|the group|the automaker|the brand|\w+)?\s*(?:had\s+|has\s+)?(?:delivered|sold|"
+                          r"produced|handed over|built|shipped)\b")
+WEEKDAY = re.compile(r"\bon (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+QUARTER_TO = re.compile(r"(?:three months|quarter) (?:to|ended|ending|through) (?:the end of )?(january|february|march|"
+                        r"april|may|june|july|august|september|october|november|december)")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|over|versus|vs\.?|compared (?:with|to)|against)\s+(?:the\s+)?$")
+TARGET_CONTEXT = re.compile(r"\brange\b|target|goal|guidance|aim|plan|ambition")
+
+
+def change_of(around: str, pos: int, host_period: str = "") -> str:
+    """yoy / mom / qoq from the comparison cue nearest to ``pos``; a named month of an earlier year
+    ("from October 2024", "from October last year") makes it year-on-year."""
+    best, best_d, best_m = "", 10**9, None
     for name, pat in (("yoy", YOY), ("mom", MOM), ("qoq", QOQ)):
         for m in pat.finditer(around):
             d = pos - m.end() if m.end() <= pos else m.start() - pos
             if d < best_d:
-                best, best_d = name, d
+                best, best_d, best_m = name, d, m
+    if best == "mom" and best_m is not None:
+        tail = around[best_m.end():best_m.end() + 16]
+        y = re.match(r",?\s*(\d{4})\b", tail)
+        other_year = bool(y and host_period[:4].isdigit() and y.group(1) != host_period[:4])
+        if re.match(r"\s*last year|\s*a year", tail) or other_year:
+            return "yoy"
     return best
+
+FINANCE = re.compile(r"revenue|profit|margin|income|earnings|\bshares?\b|\bstocks?\b|\bprices?\b|valuation|"
+                     r"market value|"
+                     r"\bcash\b|\bloss\b|ebit|gross|yuan|\brmb\b|\$|€|dividend|\bstake\b|\bowns\b|industry|"
+                     r"\bmarket\b|association|nationwide|\bexports? (?:for|of) the|in hong kong|in new york|pre-market|"
+                     r"trading|营收|利润|毛利|股价|市值")
+VOLUME_WORD = re.compile(r"deliver\w*|\bsales\b|\bsold\b|volume|production|output|orders|shipments|wholesale|"
+                         r"registrations|交付|销量|产量")
+PORTION_BEFORE = re.compile(r"(?:the|its|their)\s+(?:latest|next|last|most recent|final|another|additional|"
+                            r"following)\s+$")
+DURATION_CONTEXT = re.compile(r"first deliver\w*|million|\d00,000|000th|millionth|\bmark\b|milestone|"
+                              r"\bfrom \S+ to\b|launch|\bfirst\b|万|台")

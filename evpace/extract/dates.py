@@ -62,7 +62,7 @@ _NUM_WORDS = {w: i for i, w in enumerate(
     "one two three four five six seven eight nine ten eleven twelve".split(), 1)}
 _ZH_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 _ORDINALS = {"first": 1, "1st": 1, "front": 1, "second": 2, "2nd": 2, "latter": 2, "back": 2,
-             "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "final": -1, "last": -1}
+             "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "final": -2, "last": -1}
 _QUALIFIERS = {"early": "early", "start": "start", "beginning": "start", "mid": "mid", "middle": "mid",
                "late": "late", "end": "end", "初": "early", "中": "mid", "底": "end", "末": "end"}
 _DAY_GRACE = dt.timedelta(days=7)
@@ -141,8 +141,10 @@ _DIGIT_RE = re.compile(
 )
 # Chinese forms (run only when the text has 年, 月 or 季): an optional year (2025年, 今年, 去年...)
 # then a period; a year alone needs the year part (the conditional fails the match otherwise).
+# The leading lookahead rejects most positions at once.
 _ZH_RE = re.compile(
-    r"""(?:(?<!\d)(?P<y4>(?:19|20)\d\d)[ ]?年[ ]?|(?P<ry>今年|去年|明年|本年))?(?:
+    r"""(?=[0-9今去明本这上下前第一二三四年])
+    (?:(?<!\d)(?P<y4>(?:19|20)\d\d)[ ]?年[ ]?|(?P<ry>今年|去年|明年|本年))?(?:
         前(?P<n>\d{1,2}|[一二三四五六七八九十]+)个?月(?P<K_firstn>)
       | 前三季度(?P<K_3q>)
       | (?P<h>[上下])半年(?P<K_half>)
@@ -273,7 +275,7 @@ def _word_date(m: re.Match[str], low: str, text: str, pub: dt.date | None, ctx: 
                 return s, e, None, "quarter", True, None
             qy, qm = _shift_month(pub.year, (pub.month - 1) // 3 * 3 + 1, -3)
             return s, e, f"{qy}-Q{(qm - 1) // 3 + 1}", "quarter", True, None
-        n = (4 if unit == "Q" else 2) if n == -1 else n
+        n = (4 if unit == "Q" else 2) if n < 0 else n  # final quarter, last quarter of 2025
         if not given:
             y = _year_for(((n2 or n) - 1) * p + 1, pub, ctx)
         if n2 is not None:

@@ -67,9 +67,11 @@ class _Ctx:
     org: Mention | None = None  # last group or brand a sentence was about
     subject_had_facts: bool = False
     last: dict = field(default_factory=dict)  # entity id -> its last volume fact
-    period: str = ""
+    history: dict = field(default_factory=dict)  # entity id -> all its volume facts so far
+    period: str = ""  # period and scope of the last actual figure's sentence
     scope: str = ""
     metric: str = ""
+    target_year: str = ""  # year of the last target talked about
 
 
 def _within(items: list, starts: list[int], lo: int, hi: int) -> list:
@@ -119,6 +121,10 @@ class DocumentReader:
         return out
 
     def _set_subject(self, ms: list[Mention], sent: Sentence, out: list[Extracted]) -> None:
+        head = self.low_text[sent.start:ms[0].start]
+        if re.match(r"\W*(?:it|its|the (?:plant|factory|site|facility|company|automaker|carmaker|group|firm|model|"
+                    r"car|vehicle|suv|sedan|brand|maker))\b", head) and not out:
+            return  # "The plant has become the most productive in Tesla's network": still about the plant
         first = ms[0] if ms[0].start - sent.start < 40 else ms[-1]
         nxt = [m for m in ms if m.start > first.end and m.start - first.end < 40 and m.parent == first.entity_id]
         if nxt and self.text[first.end:first.end + 2] in ("'s", "’s"):
@@ -127,17 +133,26 @@ class DocumentReader:
         self.ctx.subject_had_facts = any(f.entity_id == first.entity_id for f in out)
         orgs = [m for m in ms if m.kind != "model"]
         if orgs:
-            self.ctx.org = orgs[0] if orgs[0].start - sent.start < 40 else orgs[-1]
+            org = orgs[0] if orgs[0].start - sent.start < 40 else orgs[-1]
+            cur = self.ctx.org
+            if cur is None or org.parent != cur.entity_id:  # "the NIO brand contributed...": still about NIO Inc.
+                self.ctx.org = org
 
     def _qualified(self, m: Mention, sent: Sentence) -> Mention:
         """A group named with the distinguishing word of one of its brands ("Tesla ... China-made") is that brand."""
         if self.registry is None or m.kind != "group":
             return m
         low = self.low_text[sent.start:sent.end]
+        name = m.text.lower()
+        after = self.low_text[m.end:m.end + 12]
         for child in self.registry.children(m.entity_id):
-            extra = child.name.lower().replace(m.text.lower(), "").strip()
-            if extra and " " not in extra and re.search(rf"\b{re.escape(extra)}\b", low):
-                return Mention(m.start, m.end, m.text, child.id, child.kind, child.parent)
+            names = [a.lower() for a in (child.name, *child.aliases)]
+            if re.match(r"[\s-]*(?:brand|marque)\b", after) and any(a.startswith(name) for a in names):
+                return Mention(m.start, m.end, m.text, child.id, child.kind, child.parent)  # "the NIO brand"
+            extras = {a[len(name):].strip(" ()") for a in names if a.startswith(name + " ")}
+            extras = {e for e in extras if e and e not in ("brand", "marque")}
+            if any(re.search(rf"\b{re.escape(e)}\b", low) for e in extras):
+                return Mention(m.start, m.end, m.text, child.id, child.kind, child.parent)  # "Tesla ... China-made"
         return m
 
     def _subject_for(self, head: str) -> Mention | None:
@@ -156,7 +171,8 @@ class DocumentReader:
         volumes, percents, others = self._classify(sent, nums)
         if not (volumes or percents or others):
             return []
-        ds = ds + self._pseudo_dates(sent, low)
+        pseudo = self._pseudo_dates(sent, low)
+        ds = [d for d in ds if not any(_dist(d, p) < 0 for p in pseudo)] + pseudo
         date_for = self._assign_dates(volumes, ds)
         ranges = self._ranges(volumes)
         durations = [n for k, n, _ in others if k == "duration"]
@@ -169,6 +185,9 @@ class DocumentReader:
                 continue
             first = ranges.get(n.start)
             d = date_for.get(first.start if first else n.start)
+            prev = [f for f in facts if f.unit == "vehicles"]
+            if d is None and prev and prev[-1].period:  # a list: "NIO delivered A in 2025, ONVO B, Firefly C"
+                d = _Pseudo(prev[-1].start, prev[-1].end, "", prev[-1].period, _precision_of(prev[-1]))
             f = self._volume(sent, low, n, ms, d, respectively.get(n.start), facts)
             if f is None:
                 continue
@@ -180,8 +199,12 @@ class DocumentReader:
                     if lead:
                         f = replace(f, scope=lead.scope, period=lead.period, kind=lead.kind, metric=lead.metric)
             facts.append(f)
+        pranges = self._ranges(percents)
+        presp = self._respectively(low, ms, percents)
         for n in percents:
-            f = self._percent(sent, low, n, facts, ms, ds)
+            f = self._percent(sent, low, n, facts, ms, ds, presp.get(n.start))
+            if f and (n.start in pranges or any(r is n for r in pranges.values())) and f.bound == "exact":
+                f = replace(f, bound="upper" if n.start in pranges else "lower")
             if f:
                 facts.append(f)
         for kind, n, m in others:
@@ -190,11 +213,16 @@ class DocumentReader:
                 facts.append(f)
         vol = [f for f in facts if f.unit == "vehicles"]
         if vol:
-            if vol[-1].period and vol[-1].kind == "actual":
-                self.ctx.period, self.ctx.scope = vol[-1].period, vol[-1].scope
+            dated = [f for f in vol if f.period and f.kind == "actual" and f.scope not in ("cumulative", "ytd")]
+            if dated:  # the sentence's main figure sets the period later sentences inherit
+                self.ctx.period, self.ctx.scope = dated[0].period, dated[0].scope
+            targets = [f for f in vol if f.kind != "actual" and f.period[:4].isdigit()]
+            if targets:
+                self.ctx.target_year = targets[-1].period[:4]
             self.ctx.metric = vol[-1].metric
             for f in vol:
                 self.ctx.last[f.entity_id] = f
+                self.ctx.history.setdefault(f.entity_id, []).append(f)
         return facts
 
     def _classify(self, sent: Sentence, nums: list[NumberMatch]):
@@ -204,19 +232,26 @@ class DocumentReader:
                 continue
             after = self.text[n.end:n.end + 40]
             before = self.low_text[max(sent.start, n.start - 45):n.start]
-            if n.is_percent:
-                if not (C.PERCENT_SKIP.match(after) or C.PERCENT_SKIP_BEFORE.search(before)):
+            if n.is_percent or n.unit == "times":
+                if C.PERCENT_SKIP.match(after) or C.PERCENT_SKIP_BEFORE.search(before) or self._financial(sent, n):
+                    continue
+                if n.is_percent:
                     percents.append(n)
-                continue
-            if n.unit == "times":
-                others.append(("times", n, None))
+                else:
+                    others.append(("times", n, None))
                 continue
             dur = C.DURATION_UNIT.match(after) or C.YEARS_AND_MONTHS.match(after)
             if dur:
                 pre = self.low_text[max(sent.start, n.start - 30):n.start]
-                if not C.PAST.search(pre) and C.DURATION_CUE.search(pre):
+                post = self.low_text[n.end + dur.end():n.end + dur.end() + 12]
+                if not C.PAST.search(pre) and C.DURATION_CUE.search(pre) and not re.match(
+                        r"\s*(?:earlier|ago|later|before|prior|since|previously)", post) and \
+                        C.DURATION_CONTEXT.search(self.low_text[sent.start:sent.end]):
                     others.append(("duration", n, dur))
                 continue
+            if C.PORTION_BEFORE.search(before) and re.match(r"[^.;]{0,25}\b(?:took|needed|came|required)\b",
+                                                            self.low_text[n.end:n.end + 40]):
+                continue  # "the latest 400,000 took about 10 months": a span between milestones
             if i > 0 and nums[i - 1].unit is None and C.YEARS_AND_MONTHS.match(self.text[nums[i - 1].end:n.start]):
                 continue  # the "seven" of "one year and seven months"
             if n.value < (1000 if n.unit == "ordinal" else MIN_VOLUME):
@@ -230,9 +265,37 @@ class DocumentReader:
             volumes.append(n)
         return volumes, percents, others
 
+    def _financial(self, sent: Sentence, n: NumberMatch) -> bool:
+        """A percent or ratio about money, shares or the market, not a maker's volume: a finance word
+        nearer the figure (in its clause) than any volume word."""
+        clause = self._clause(sent, n)
+        text = self.low_text[clause[0]:min(clause[1], n.end + 40)]
+        pos = n.start - clause[0]
+
+        def nearest(pat: re.Pattern[str]) -> int:
+            return min((abs(m.start() - pos) for m in pat.finditer(text)), default=10**9)
+        return nearest(C.FINANCE) < nearest(C.VOLUME_WORD)
+
     def _pseudo_dates(self, sent: Sentence, low: str) -> list[_Pseudo]:
-        """"For the full year" and the like, dated by the document's current year."""
+        """"For the full year", "on Thursday", "the three months to December", dated from the context."""
         out = []
+        pub = self.published
+        if pub:
+            for m in C.WEEKDAY.finditer(low):
+                back = (pub.weekday() - C.WEEKDAYS.index(m.group(1))) % 7
+                day = (pub - dt.timedelta(days=back)).isoformat()
+                out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), day, "day"))
+            for m in C.QUARTER_TO.finditer(low):
+                month = C.MONTHS.index(m.group(1)) + 1
+                year = pub.year - (month > pub.month)
+                out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0),
+                                   f"{year}-Q{(month - 1) // 3 + 1}", "quarter"))
+        for m in C.ZH_MONTH_RANGE.finditer(low):
+            year = self.ctx.period[:4] or (str(pub.year) if pub else "")
+            a, b = int(m.group(1)), int(m.group(2))
+            if year and 1 <= a <= b <= 12:
+                out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0),
+                                   f"{year}-{a:02d}/{year}-{b:02d}", "ytd" if a == 1 else "range"))
         for m in C.FULL_YEAR.finditer(low):
             year = self.ctx.period[:4] or (str(self.published.year - (self.published.month == 1))
                                            if self.published else "")
@@ -241,27 +304,47 @@ class DocumentReader:
         return out
 
     def _assign_dates(self, nums: list[NumberMatch], ds: list) -> dict[int, object]:
-        """Each figure gets the nearest date; a date nearer another figure, a dateline or a date of an
-        announcement ("the guidance it issued in May") counts less."""
+        """Each figure gets the nearest date (a date just after a figure is its own: "31,165 in January
+        and 20,251 in February"). A date nearer another figure is that figure's; if none is left, the
+        nearest date not tied to a comparison figure ("down 44.2% from the 18,012 it delivered in
+        December"). Datelines, dates of announcements and days without milestone words count less."""
+        def gap(d, n) -> int:
+            g = _dist(d, n)
+            if g >= 0 and d.start >= n.end and C.METRIC_NOUN_AFTER.match(self.low_text[d.end:d.end + 25]):
+                return -1  # "37,508, bringing fourth-quarter volume to 116,249": Q4 is the later figure's
+            return g if g < 0 or d.start >= n.end else g + 10
+
+        eligible = []
+        for d in ds:
+            if C.EVENT_BEFORE_DATE.search(self.low_text[max(0, d.start - 40):d.start]):
+                continue  # "launched in April", "the guidance it issued in May": not a figure's period
+            if C.COMPARED_BASE.search(self.low_text[max(0, d.start - 20):d.start]):
+                continue  # "down 38.2% from October 2024": the base of a comparison
+            extra = 30 if d.precision == "day" and not all(_milestone_like(n) for n in nums) else 0
+            if d.end <= (nums[0].start if nums else 0) and re.search(r"\)\s*[-–—]\s*$|^\s*[-–—]",
+                                                                  self.text[d.end:d.end + 25]):
+                extra += 80  # a dateline: "GUANGZHOU, July 1 (Reuters) - ..."
+            eligible.append((d, extra))
         out: dict[int, object] = {}
-        for n in nums:
-            best, best_d = None, 10**9
-            for d in ds:
-                dist = _dist(d, n)
-                if dist < 0:
+        for strict in (True, False):
+            for n in nums:
+                if n.start in out:
                     continue
-                if any(o is not n and 0 <= _dist(d, o) < dist for o in nums):
-                    dist += 60
-                if d.precision == "day":
-                    dist += 30
-                if C.EVENT_BEFORE_DATE.search(self.low_text[max(0, d.start - 40):d.start]):
-                    dist += 80
-                if d.end <= n.start and re.search(r"\)\s*[-–—]\s*$|^\s*[-–—]", self.text[d.end:d.end + 25]):
-                    dist += 80  # a dateline: "GUANGZHOU, July 1 (Reuters) - ..."
-                if dist < best_d:
-                    best, best_d = d, dist
-            if best is not None:
-                out[n.start] = best
+                best, best_d = None, 10**9
+                for d, extra in eligible:
+                    g = gap(d, n)
+                    if g < 0:
+                        continue
+                    rivals = [o for o in nums if o is not n and 0 <= gap(d, o) < g]
+                    if rivals and (strict or any(C.COMPARED_BASE.search(self.low_text[max(0, o.start - 25):o.start])
+                                                 for o in rivals)):
+                        continue
+                    if not strict and re.search(r";|\.\s", self.text[min(d.end, n.end):max(d.start, n.start)]):
+                        continue
+                    if g + extra < best_d:
+                        best, best_d = d, g + extra
+                if best is not None:
+                    out[n.start] = best
         return out
 
     def _ranges(self, volumes: list[NumberMatch]) -> dict[int, NumberMatch]:
@@ -269,22 +352,37 @@ class DocumentReader:
         out = {}
         for a, b in zip(volumes, volumes[1:], strict=False):
             if C.RANGE_BETWEEN.match(self.text[a.end:b.start]) and b.value > a.value and (
-                    "between" in self.low_text[max(0, a.start - 12):a.start] or "to" in self.text[a.end:b.start]
-                    or "-" in self.text[a.end:b.start] or "–" in self.text[a.end:b.start]):
+                    "between" in self.low_text[max(0, a.start - 12):a.start] or
+                    re.search(r"to|-|–|至|到|~", self.text[a.end:b.start])):
                 out[b.start] = a
         return out
 
-    def _respectively(self, low: str, ms: list[Mention], volumes: list[NumberMatch]) -> dict[int, Mention]:
-        if "respectively" not in low or len(ms) < 2 or len(volumes) < 2:
+    def _respectively(self, low: str, ms: list[Mention], nums: list[NumberMatch]) -> dict[int, Mention]:
+        """"A, B and C delivered X, Y and Z (respectively)": the i-th figure belongs to the i-th maker."""
+        if len(ms) < 2 or len(nums) < 2:
             return {}
         dedup: list[Mention] = []
-        for m in (m for m in ms if m.end <= volumes[0].start):
+        for m in (m for m in ms if m.end <= nums[0].start):
             if not dedup or dedup[-1].entity_id != m.entity_id:
                 dedup.append(m)
-        k = min(len(dedup), len(volumes))
-        return {n.start: m for n, m in zip(volumes[:k], dedup[-k:], strict=True)} if k >= 2 else {}
+        run = [nums[0]]
+        for a, b in zip(nums, nums[1:], strict=False):
+            if re.fullmatch(r"(?:%|\s|vehicles|units|cars)*(?:,|,? and|and)\s*", self.low_text[a.end:b.start]):
+                run.append(b)
+            else:
+                break
+        ents_joined = len(dedup) >= 2 and all(
+            re.fullmatch(r"[^.;:]{0,40}?(?:,|,? and|and|&)\s*(?:the\s+)?", self.low_text[a.end:b.start])
+            for a, b in zip(dedup[-len(run):], dedup[-len(run) + 1:], strict=False))
+        if "respectively" not in low and not (ents_joined and len(dedup) >= len(run)):
+            return {}
+        k = min(len(dedup), len(run))
+        return {n.start: m for n, m in zip(run[:k], dedup[-k:], strict=True)} if k >= 2 else {}
 
     def _entity(self, sent: Sentence, n, ms: list[Mention], clause: tuple[int, int]) -> Mention | None:
+        right = [m for m in ms if 0 <= m.start - n.end <= 3]
+        if right and not n.is_percent:
+            return right[0]  # "25,000 SU7 sedans", "its 1 millionth AITO-branded car"
         before = [m for m in ms if m.end <= n.start and m.start >= clause[0]]
         if before:
             return before[-1]
@@ -315,8 +413,14 @@ class DocumentReader:
                 hi = m.start()
         return sent.start + lo, sent.start + hi
 
-    def _scope_period(self, low: str, rel: int, n: NumberMatch, d) -> tuple[str, str]:
-        window = low[max(0, rel - 80):rel + len(n.text) + 40]
+    def _scope_period(self, low: str, rel: int, n: NumberMatch, d, clause: tuple[int, int] | None = None
+                      ) -> tuple[str, str]:
+        lo = max(0, rel - 80)
+        if clause is not None:
+            lo = max(lo, clause[0] - (n.start - rel))
+        window = low[lo:rel + len(n.text) + 40]
+        if C.MONTHLY.search(window) and d is not None and d.precision in ("month", "day"):
+            return "month", (d.period or "")[:7]
         ytd = bool(C.YTD.search(window))
         cum = n.unit == "ordinal" or bool(C.CUMULATIVE.search(window)) or (
             _milestone_like(n) and bool(C.MILESTONE_VERB.search(low[max(0, rel - 40):rel])))
@@ -329,10 +433,10 @@ class DocumentReader:
             if prec in ("ytd", "range"):
                 return "ytd", period
             if ytd:
-                end = period[:7] if len(period) >= 7 else self._ytd_end()
+                end = period[:7] if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", period) else self._ytd_end()
                 return ("ytd", f"{end[:4]}-01/{end}") if end else ("ytd", "")
             if cum:
-                return "cumulative", period
+                return "cumulative", f"{period}-12" if prec == "year" else period
             if prec == "day":
                 return "month", period[:7]
             return _scope_of(prec), period
@@ -341,12 +445,14 @@ class DocumentReader:
             return ("ytd", f"{end[:4]}-01/{end}") if end else ("ytd", "")
         if cum:
             return "cumulative", self.published.isoformat() if self.published else ""
+        if not self.ctx.period and self.ctx.target_year:
+            return "year", self.ctx.target_year  # an annual story: "the group ended up delivering 326,028"
         return self.ctx.scope or "month", self.ctx.period
 
     def _ytd_end(self) -> str:
         """Last month of a year-to-date figure with no month given: the report's month, else the month
         before publication."""
-        if len(self.ctx.period) == 7:
+        if re.fullmatch(r"\d{4}-\d{2}", self.ctx.period):
             return self.ctx.period
         if not self.published:
             return ""
@@ -360,7 +466,8 @@ class DocumentReader:
         crel = n.start - clause[0]
         if C.RANK.search(low[:rel]) and not C.ACTUAL_VERB.search(clause_low[:crel]):
             return None  # "the first upstart to clear 1 million": a rank claim, not a figure
-        if C.NEGATED.search(clause_low[max(0, crel - 45):crel]) or C.ASPIRATION.search(clause_low):
+        if C.NEGATED.search(clause_low[max(0, crel - 45):crel]) or \
+                C.ASPIRATION.search(self.low_text[n.end:n.end + 30]):
             return None  # "hasn't reached 1 million yet", "1 million within sight" state no figure
         m = forced or self._entity(sent, n, ms, clause)
         if m is None:
@@ -374,56 +481,91 @@ class DocumentReader:
         metric = C.nearest_keyword(C.METRIC_RES, clause_low, crel)
         if metric is None:
             prev = [f for f in facts if f.unit == "vehicles"]
-            metric = prev[-1].metric if prev else C.nearest_keyword(C.METRIC_RES, low, rel) or self.ctx.metric
+            same = [f for f in self.ctx.history.get(m.entity_id, []) if f.scope == "cumulative"] \
+                if _milestone_like(n) else []
+            metric = (prev[-1].metric if prev else same[-1].metric if same else
+                      C.nearest_keyword(C.METRIC_RES, low, rel) or self.ctx.metric)
             if not metric:
                 if n.unit not in ("vehicles", "ordinal"):
                     return None
                 metric = "deliveries"
-        scope, period = self._scope_period(low, rel, n, d)
+        scope, period = self._scope_period(low, rel, n, d, clause)
+        prev = [f for f in facts if f.unit == "vehicles"]
+        if prev and prev[-1].scope == "cumulative" and scope != "cumulative" and _milestone_like(n) and \
+                _milestone_value(prev[-1].value) and d is not None and d.precision == "day":
+            scope, period = "cumulative", d.period  # "hit 5 million on Aug. 9, 2023, and 7 million on March 25"
         bound = n.bound_hint or "exact"
         if bound in ("lower", "upper") and C.COMPARISON_BEFORE.search(self.low_text[max(0, n.start - 40):n.start]):
             bound = "exact"  # "more than the 190,068 it handed over": a comparison, not a bound
         kind = C.kind_of(clause_low[:crel], clause_low[crel + len(n.text):])
-        if kind != "actual" and scope == "month" and (d is None or d.precision == "day"):
-            scope, period = "year", (period or self.ctx.period)[:4] or (str(self.published.year)
-                                                                       if self.published else "")
+        if C.TARGET_AFTER.match(self.low_text[n.end:n.end + 45]):
+            kind = "target"  # "the 300,000 deliveries it had targeted", "the 380,000 target"
+        elif re.search(r"(?:up|down|rising|falling|grew|rose|fell|increase|decrease)\s+from\s+(?:the\s+)?$|"
+                       r"compared (?:with|to)\s+(?:the\s+)?$", self.low_text[max(0, n.start - 25):n.start]):
+            kind = "actual"  # "up from 429,445 in 2025": the base of a comparison is what happened
+        elif C.ACTUAL_AFTER.match(self.low_text[n.end:n.end + 45]) or re.search(
+                r"(?:last year's|previous year's|its|their)\s+$", self.low_text[max(0, n.start - 16):n.start]) \
+                and kind != "actual" and re.search(r"last year's|previous year's", self.low_text[n.start - 16:n.start]):
+            kind = "actual"  # "the 596,555 vehicles the company delivered", "last year's 376,030"
+        if bound == "exact" and _milestone_like(n) and C.LOWER_VERB_BEFORE.search(self.low_text[max(0, n.start - 25):
+                                                                                               n.start]):
+            bound = "lower"  # "cross 1 million", "topped 1 million": at least that many
+        if kind != "actual" and (scope in ("month", "cumulative") or d is None) and not (
+                scope == "cumulative" and (n.unit == "ordinal" or C.CUMULATIVE.search(clause_low) or (
+                    kind == "expected" and C.MILESTONE_VERB.search(self.low_text[max(0, n.start - 40):n.start])))):
+            # a target or forecast is for a year: the year named in the sentence, else the one talked about
+            years = [x for x in self.dates if sent.start <= x.start < sent.end and x.precision == "year" and x.period
+                     and not C.COMPARED_BASE.search(self.low_text[max(0, x.start - 20):x.start])]
+            year = min(years, key=lambda x: abs(_dist(x, n))).period[:4] if years else (
+                period[:4] if d is not None and d.precision in ("month", "day", "year") and not _is_event(self, d)
+                else self.ctx.target_year or (str(self.published.year) if self.published else ""))
+            scope, period = "year", year
         return Extracted(entity=m.text, entity_id=m.entity_id, metric=metric, scope=scope, period=period,
                          value=n.value, unit="vehicles", bound=bound, kind=kind, start=n.start, end=n.end,
                          quote=sent.text, sentence_start=sent.start, number_text=n.text)
 
     def _percent(self, sent: Sentence, low: str, n: NumberMatch, facts: list[Extracted], ms: list[Mention],
-                 ds: list) -> Extracted | None:
-        """A percent change: of the maker named nearest before it, tied to that maker's figure."""
+                 ds: list, forced: Mention | None = None) -> Extracted | None:
+        """A percent change of the maker named nearest before it, tied to that maker's figure: one
+        before it in the sentence, else the one talked about (a target when the sentence is about one)."""
         rel = n.start - sent.start
-        around = low[max(0, rel - 70):rel + len(n.text) + 60]
-        change = C.change_of(around, min(rel, 70))
         clause = self._clause(sent, n)
-        ent = self._entity(sent, n, ms, clause)
+        ent = forced or self._entity(sent, n, ms, clause)
         if ent is None:
             return None
-        host = [f for f in facts if f.unit == "vehicles" and f.end <= n.start and f.entity_id == ent.entity_id]
-        host = host or [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id]
-        if not host and ent.entity_id in self.ctx.last:
-            h = self.ctx.last[ent.entity_id]
-            near = [d for d in ds if d.end <= n.start and d.period]
-            if near and not C.EVENT_BEFORE_DATE.search(self.low_text[max(0, near[-1].start - 40):near[-1].start]):
+        host = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id
+                and (f.end <= n.start or forced is not None)]
+        h = host[-1] if host else None
+        if h is None:
+            hist = self.ctx.history.get(ent.entity_id, [])
+            if C.TARGET_CONTEXT.search(low[:rel]):
+                targets = [f for f in hist if f.kind != "actual"]
+                hist = sorted(targets, key=lambda f: f.period)[-1:] if targets else hist  # the newest target
+            h = hist[-1] if hist else None
+            near = [d for d in ds if d.end <= n.start and d.period and not _is_event(self, d)
+                    and not C.COMPARED_BASE.search(self.low_text[max(0, d.start - 20):d.start])]
+            if h is not None and near:
                 h = replace(h, scope=_scope_of(near[-1].precision), period=near[-1].period)
-            host = [h]
+        around = low[max(0, rel - 70):rel + len(n.text) + 60]
+        change = C.change_of(around, min(rel, 70), h.period if h else "")
         if not change:
             vs = C.VS_YEAR.search(low[rel + len(n.text):rel + len(n.text) + 60])
+            base_year = (h.period[:4] if h and h.period[:4].isdigit() else "")
             if vs:
-                year = vs.group(1) or (str(int((host[-1].period if host else "")[:4] or 0) - 1) if host else "")
-                change = f"vs {year}" if year and year != "-1" else ""
-        if change.startswith("vs ") and host and host[-1].period.startswith(change[3:]):
-            prior = [f for f in self.ctx.last.values() if f.entity_id == ent.entity_id
-                     and not f.period.startswith(change[3:])]
-            host = prior[-1:] or host
-        if change.startswith("vs ") and host and host[-1].kind == "actual" and \
-                host[-1].period[:4].isdigit() and change[3:] == str(int(host[-1].period[:4]) - 1):
+                change = f"vs {vs.group(1)}" if vs.group(1) else (f"vs {int(base_year) - 1}" if base_year else "")
+            elif h is not None and h.kind != "actual" and base_year and C.GROWTH.search(around):
+                change = f"vs {int(base_year) - 1}"  # "growth of 40% to 50% this year" (on last year)
+        if change.startswith("vs ") and h is not None and h.period.startswith(change[3:]):
+            prior = [f for f in self.ctx.history.get(ent.entity_id, []) if not f.period.startswith(change[3:])]
+            h = prior[-1] if prior else h
+        if h is not None and h.kind == "actual" and change.startswith("vs ") and h.period[:4].isdigit() \
+                and change[3:] == str(int(h.period[:4]) - 1):
             change = "yoy"
+        if h is not None and h.kind == "actual" and not change and h.scope in ("month", "quarter", "year", "ytd"):
+            change = "yoy"  # a bare "up 92.6%" on a monthly or annual figure is year-on-year by convention
         value = -n.value if C.DOWN.search(low[max(0, rel - 30):rel + len(n.text) + 12]) else n.value
-        if host:
-            return replace(host[-1], value=value, unit="percent", bound=n.bound_hint or "exact", start=n.start,
+        if h is not None:
+            return replace(h, value=value, unit="percent", bound=n.bound_hint or "exact", start=n.start,
                            end=n.end, change=change, quote=sent.text, sentence_start=sent.start, number_text=n.text)
         metric = C.nearest_keyword(C.METRIC_RES, low, rel) or self.ctx.metric
         if not metric or not change:
@@ -444,7 +586,11 @@ class DocumentReader:
         after_end = durations[i + 1].start if i + 1 < len(durations) else sent.end
         before_start = durations[i - 1].end if i > 0 else sent.start
         whole = self.low_text[sent.start:sent.end]
-        for lo, hi in ((n.end, after_end), (before_start, n.start)):
+        spans = ((n.end, after_end), (before_start, n.start))
+        pre = [a for a in volumes if before_start <= a.start < n.start]
+        if len(pre) >= 2 and C.FROM_BEFORE.search(self.low_text[max(0, pre[-2].start - 16):pre[-2].start]):
+            spans = spans[::-1]  # "going from 1 million to 2 million took 389 days"
+        for lo, hi in spans:
             frm = to = None
             used: set[int] = set()
             for a in volumes:
@@ -470,11 +616,23 @@ class DocumentReader:
         ent = before[-1] if before else self._subject_for(self.low_text[sent.start:n.start])
         if ent is None or (not ms and C.GENERIC_SUBJECT.search(low)):
             return None
-        vol = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id]
-        base = vol[-1] if vol else self.ctx.last.get(ent.entity_id)
+        vol = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id and f.end <= n.start] or \
+            [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id]
+        base = vol[0] if vol and kind == "times" else vol[-1] if vol else self.ctx.last.get(ent.entity_id)
         metric = base.metric if base else (C.nearest_keyword(C.METRIC_RES, low, n.start - sent.start) or "deliveries")
-        if kind == "times":  # a ratio takes the period of the figure it is about
+        if kind == "times":  # a ratio takes the period of the figure it is about, or the year it names
             k = C.kind_of(low[:n.start - sent.start], low[n.end - sent.start:])
+            near = [d for d in self.dates if sent.start <= d.start < sent.end and d.period and d.end <= n.start
+                    and not _is_event(self, d)]
+            if near and not vol:
+                d0 = min(near, key=lambda d: abs(_dist(d, n)))
+                if base is not None:
+                    base = replace(base, scope=_scope_of(d0.precision), period=d0.period)
+                else:
+                    return Extracted(entity=ent.text, entity_id=ent.entity_id, metric=metric,
+                                     scope=_scope_of(d0.precision), period=d0.period, value=n.value, unit="times",
+                                     bound=n.bound_hint or "exact", kind=k, start=n.start, end=n.end,
+                                     quote=sent.text, sentence_start=sent.start, number_text=n.text)
             return Extracted(entity=ent.text, entity_id=ent.entity_id, metric=metric,
                              scope=base.scope if base else "", period=base.period if base else "",
                              value=n.value, unit="times", bound=n.bound_hint or "exact",
@@ -493,13 +651,30 @@ class DocumentReader:
         frm, to, _ = thresholds
         if to is None and base is not None and base.scope == "cumulative" and _milestone_value(base.value):
             to = base.value
+        if to is not None:
+            ended = [f for f in facts + self.ctx.history.get(ent.entity_id, [])
+                     if f.entity_id == ent.entity_id and f.value == to and f.unit == "vehicles"]
+            base = ended[0] if ended else base
+            metric = base.metric if base else metric
         # a duration is dated by the milestone it ends at, when that is the figure talked about
         period = base.period if base is not None and to is not None and base.value == to else ""
+        if not period and to is not None:  # "17 months to deliver its first 50,000, a mark it passed in April 2021"
+            near = [d for d in self.dates if sent.start <= d.start < sent.end and d.period and d.start > n.end]
+            period = near[0].period if near else ""
         return Extracted(entity=ent.text, entity_id=ent.entity_id, metric=metric, scope="cumulative", period=period,
                          value=value, unit=unit, bound=n.bound_hint or "exact",
                          kind=C.kind_of(low[:n.start - sent.start], ""), start=n.start, end=end, quote=sent.text,
                          sentence_start=sent.start, from_threshold=frm, to_threshold=to,
                          number_text=self.text[n.start:end])
+
+
+def _is_event(reader: DocumentReader, d) -> bool:
+    return bool(C.EVENT_BEFORE_DATE.search(reader.low_text[max(0, d.start - 40):d.start]))
+
+
+def _precision_of(f: Extracted) -> str:
+    return {"month": "month", "quarter": "quarter", "half": "half", "year": "year", "ytd": "ytd",
+            "cumulative": "day" if len(f.period) == 10 else "month"}.get(f.scope, "month")
 
 
 def _scope_of(precision: str) -> str:

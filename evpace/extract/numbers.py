@@ -108,6 +108,7 @@ for _w in _CUR_CODES | _CUR_SYMBOLS | {"us$", "hk$", "nt$", "s$", "a$", "c$"}:
 for _w in "model series level phase gen class type stage tier version mark no. nos. number".split():
     _BEFORE[_w] = ("l",)
 _PLAIN_END = frozenset(("", ";", "!", "?", "'", "’", "—", "–", "，", "。", "、", "；"))
+_TAIL_CJK = frozenset("辆台元美港欧日人以多％")
 _NOUNS = frozenset("units vehicles cars evs nevs deliveries".split())
 # First words after a space that may continue a figure (see _TAIL_RE); anything else ends it.
 _TAIL_WORDS = frozenset(
@@ -276,6 +277,8 @@ def _ends_plainly(p: str, e: int) -> bool:
         k = p.find(" ", e + 1, e + 24)
         word = p[e + 1:k] if k != -1 else p[e + 1:e + 24]
         return word[:1].isascii() and word.rstrip(".,;:!?'’") not in _TAIL_WORDS
+    if c >= "\u3000":  # CJK: only 辆, 元, 美元, 以上... continue a figure
+        return c not in _TAIL_CJK
     return c in _PLAIN_END or (c in ".,:/" and not p[e + 1:e + 2].isdigit())
 
 
@@ -306,7 +309,10 @@ def _eval_words(run: str) -> tuple[float, bool, bool] | None:
         elif tok in ("a", "an"):
             cur, has_num = 1.0, True
         elif tok in _SMALL:
-            cur, has_num = cur + _SMALL[tok], True
+            v, last = _SMALL[tok], cur % 100
+            if cur and not (last == 0 and v < 100 or last >= 20 and last % 10 == 0 and v < 10):
+                return None  # "one two", "twelve three": not one number
+            cur, has_num = cur + v, True
         elif tok != "and":
             if tok.endswith("th"):
                 ordinal, tok = True, tok[:-2]
@@ -413,7 +419,8 @@ def _word_candidates(p: str) -> list[_Cand]:
     out: list[_Cand] = []
     for m in _WORD_RE.finditer(p):
         evaluated = _eval_words(m.group()[1:])
-        if evaluated is None or (tail := _tail(p, m.end())) is None:
+        e = m.end()
+        if evaluated is None or (tail := _NO_TAIL + (e, e) if _ends_plainly(p, e) else _tail(p, e)) is None:
             continue
         value, has_scale, ordinal = evaluated
         nxt = p[tail[9]:tail[9] + 4]

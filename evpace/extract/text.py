@@ -79,7 +79,8 @@ class MentionFinder:
             if re.search(r"[\u4e00-\u9fff]", a):
                 parts.append(esc)
             else:
-                parts.append(r"(?<![\w\-])" + esc + (r"(?!\w)" if a[-1].isalnum() else ""))
+                # ASCII names end at any non-alphanumeric, CJK included ("小米YU7交付")
+                parts.append(r"(?<![A-Za-z0-9\-])" + esc + (r"(?![A-Za-z0-9])" if a[-1].isalnum() else ""))
         self._names = names
         self._re = re.compile("|".join(parts), re.IGNORECASE)
 
