@@ -13,7 +13,7 @@ METRIC_RES = {
                         r"|registrations?|销量|销售|售出|批发|零售"),
     "production": re.compile(r"produc(?:ed|es|ing|tion)\b|rolled off|roll(?:s|ed)? off|came off|comes? off|"
                              r"off the (?:assembly |production )?line|\bbuilt\b|\bbuild(?:s|ing)?\b|"
-                             r"manufactur\w*|\boutput\b|left the (?:assembly |production )?line|rolled out|"
+                             r"manufactur\w*|\bcomplet(?:ed|ion)\b|\boutput\b|left the (?:assembly |production )?line|rolled out|"
                              r"roll-?out|下线|产量|生产"),
     "orders": re.compile(r"\borders?\b|bookings?|reservations?|pre-?orders?|订单|大定"),
 }
@@ -66,9 +66,15 @@ EVENT_BEFORE_DATE = re.compile(r"(?:issued|announced|released|reported|published
                                r"went on sale|introduced|confirmed|disclosed|told)\s+(?:[\w-]+\s+){0,3}(?:in|on|"
                                r"at)?\s*$|"
                                r"\bsince\s+(?:[\w-]+\s+){0,5}(?:in|on)?\s*$")
+SINCE_BEFORE_DATE = re.compile(r"(?:\bsince|\bafter\s+(?:the|its|it)\s+(?:first|started|began|delivered))\s+"
+                               r"(?:[\w-]+\s+){0,8}(?:in|on)?\s*$")
+DURATION_AFTER = re.compile(r"^\s*(?:after|since|from|of)\b")
+NOW = re.compile(r"\bto date\b|so far|\bnow\b|currently|as of (?:now|today)|\bstands? at\b")
+EVENT_AFTER_DATE = re.compile(r"\s*(?:上调|下调|发布|公布|宣布|推出|上市)")
+CALENDAR_YEAR = re.compile(r"\bcy\s?(20\d\d)\b")
 SAME_DAY = re.compile(r"same day|that day|the same time|on that date|当天|同日")
 NOT_VOLUME_AFTER = re.compile(
-    r"\s*(?:-|\s)?(?:(?!vehicles|units|cars|evs)[\w-]+\s+(?:and\s+[\w-]+\s+)?){0,2}(?:stations?|stores?|stalls?|"
+    r"\s*(?:-|\s)?(?:(?!vehicles|units|cars|evs)[\w\x22\u201c\u201d'-]+\s+(?:and\s+[\w-]+\s+)?){0,3}(?:stations?|stores?|stalls?|"
     r"robots?|"
     r"outlets?|showrooms?|cities|countries|markets|employees|staff|workers|engineers|patents|chargers?|piles|"
     r"kilometers?|kilometres?|km|miles|people|users|owners|customers|members|shares|seats|hours|minutes|seconds|"
@@ -101,7 +107,7 @@ PAST = re.compile(r"(?:past|last|next|coming|previous|recent|first|following)\s+
 DURATION_CUE = re.compile(r"took|taking|take[sn]?|needed|need(?:s|ing)?|within|after|only|just|spent|\bin\b|\bover\b|"
                           r"用时|耗时")
 FROM_START = re.compile(r"first deliver\w*|from (?:its |the )?(?:launch|start|debut|inception)|since (?:its |the )?"
-                        r"(?:launch|start|debut|first)|\bthe first\b|of (?:its |the )?launch|after (?:its |"
+                        r"(?:launch|start|debut|first)|\bthe first\b|after (?:the |its )?first|of (?:its |the )?launch|after (?:its |"
                         r"the )?launch")
 FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
 TO_BEFORE = re.compile(r"(?:\bto|reach\w*|hit|cross\w*|pass\w*|top\w*|clear\w*|\bof|\bfirst)\s+(?:the\s+|its\s+|"
@@ -146,12 +152,12 @@ def kind_of(before: str, after: str) -> str:
 
 
 TARGET_AFTER = re.compile(r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries|sales)\s+)?(?:(?:annual|sales|delivery|"
-                          r"full-year|volume|(?:it|they|the company|the group|management)\s+(?:had\s+|has\s+|have\s+)?"
+                          r"full-year|volume|的?(?:年度|全年)?(?:销量|交付)?目标|(?:it|they|the company|the group|management)\s+(?:had\s+|has\s+|have\s+)?"
                           r"(?:targeted|set|planned|aimed|promised|pledged|guided))\b|(?:target|goal|objective)\b)")
 ACTUAL_AFTER = re.compile(r"^\s*(?:vehicles?|units?|cars?|evs?|deliveries)?\s*(?:that\s+|which\s+)?(?:it|they|the "
                           r"company|the group|the automaker|the brand|\w+)?\s*(?:had\s+|has\s+)?(?:delivered|sold|"
                           r"produced|handed over|built|shipped)\b")
-WEEKDAY = re.compile(r"\bon (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+WEEKDAY = re.compile(r"\b(?:on|as of|by|since|until) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 QUARTER_TO = re.compile(r"(?:three months|quarter) (?:to|ended|ending|through) (?:the end of )?(january|february|march|"
                         r"april|may|june|july|august|september|october|november|december)")
@@ -189,3 +195,7 @@ PORTION_BEFORE = re.compile(r"(?:the|its|their)\s+(?:latest|next|last|most recen
                             r"following)\s+$")
 DURATION_CONTEXT = re.compile(r"first deliver\w*|million|\d00,000|000th|millionth|\bmark\b|milestone|"
                               r"\bfrom \S+ to\b|launch|\bfirst\b|万|台")
+HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
+                          r"required to|requires?\s+(?:\w+\s+){0,2}$")
+NOT_MULTIPLIER = re.compile(r"^(?:double|triple)[\s-]digit")
+PERCENT_TO_FIGURE = re.compile(r"^\s*(?:from\s+[^,;]{0,30}?\s+)?to\s+(?:about\s+|around\s+|nearly\s+)?$")

@@ -232,6 +232,8 @@ class DocumentReader:
                 continue
             after = self.text[n.end:n.end + 40]
             before = self.low_text[max(sent.start, n.start - 45):n.start]
+            if n.unit == "times" and (n.text[-1:] == "X" or C.NOT_MULTIPLIER.match(self.low_text[n.start:n.end + 8])):
+                continue  # "the 7X" is a model; "double-digit" is no ratio
             if n.is_percent or n.unit == "times":
                 if C.PERCENT_SKIP.match(after) or C.PERCENT_SKIP_BEFORE.search(before) or self._financial(sent, n):
                     continue
@@ -244,7 +246,8 @@ class DocumentReader:
             if dur:
                 pre = self.low_text[max(sent.start, n.start - 30):n.start]
                 post = self.low_text[n.end + dur.end():n.end + dur.end() + 12]
-                if not C.PAST.search(pre) and C.DURATION_CUE.search(pre) and not re.match(
+                if not C.PAST.search(pre) and (C.DURATION_CUE.search(pre) or C.DURATION_AFTER.match(post)) and \
+                        not re.match(
                         r"\s*(?:earlier|ago|later|before|prior|since|previously)", post) and \
                         C.DURATION_CONTEXT.search(self.low_text[sent.start:sent.end]):
                     others.append(("duration", n, dur))
@@ -254,8 +257,10 @@ class DocumentReader:
                 continue  # "the latest 400,000 took about 10 months": a span between milestones
             if i > 0 and nums[i - 1].unit is None and C.YEARS_AND_MONTHS.match(self.text[nums[i - 1].end:n.start]):
                 continue  # the "seven" of "one year and seven months"
-            if n.value < (1000 if n.unit == "ordinal" else MIN_VOLUME):
+            if n.value < (1000 if n.unit == "ordinal" else MIN_VOLUME) or (n.value < 100 and n.unit != "vehicles"):
                 continue
+            if C.HYPOTHETICAL.search(before[-30:]):
+                continue  # "reaching the midpoint would require roughly 50,000": not a reported figure
             if n.unit is None and C.NOT_VOLUME_AFTER.match(after):
                 continue
             if C.CAPACITY.search(before[-30:] + self.low_text[n.end:n.end + 25]) and "capacity" in (
@@ -284,12 +289,15 @@ class DocumentReader:
             for m in C.WEEKDAY.finditer(low):
                 back = (pub.weekday() - C.WEEKDAYS.index(m.group(1))) % 7
                 day = (pub - dt.timedelta(days=back)).isoformat()
-                out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), day, "day"))
+                prep = m.group(0).split()[0]
+                out.append(_Pseudo(sent.start + m.start(1), sent.start + m.end(), f"{prep} {m.group(1)}", day, "day"))
             for m in C.QUARTER_TO.finditer(low):
                 month = C.MONTHS.index(m.group(1)) + 1
                 year = pub.year - (month > pub.month)
                 out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0),
                                    f"{year}-Q{(month - 1) // 3 + 1}", "quarter"))
+        for m in C.CALENDAR_YEAR.finditer(low):
+            out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), m.group(1), "year"))
         for m in C.ZH_MONTH_RANGE.finditer(low):
             year = self.ctx.period[:4] or (str(pub.year) if pub else "")
             a, b = int(m.group(1)), int(m.group(2))
@@ -316,10 +324,10 @@ class DocumentReader:
 
         eligible = []
         for d in ds:
-            if C.EVENT_BEFORE_DATE.search(self.low_text[max(0, d.start - 40):d.start]):
+            if _is_event(self, d) or C.EVENT_AFTER_DATE.match(self.low_text[d.end:d.end + 8]):
                 continue  # "launched in April", "the guidance it issued in May": not a figure's period
-            if C.COMPARED_BASE.search(self.low_text[max(0, d.start - 20):d.start]):
-                continue  # "down 38.2% from October 2024": the base of a comparison
+            if isinstance(d, _Pseudo) and d.text.startswith("on ") and not all(_milestone_like(n) for n in nums):
+                continue  # "reported on Thursday": the day of the report, not the period of the figure
             extra = 30 if d.precision == "day" and not all(_milestone_like(n) for n in nums) else 0
             if d.end <= (nums[0].start if nums else 0) and re.search(r"\)\s*[-–—]\s*$|^\s*[-–—]",
                                                                   self.text[d.end:d.end + 25]):
@@ -335,6 +343,9 @@ class DocumentReader:
                     g = gap(d, n)
                     if g < 0:
                         continue
+                    if d.start >= n.end and d.precision not in ("ytd", "range") and C.COMPARED_BASE.search(
+                            self.low_text[max(0, d.start - 20):d.start]):
+                        continue  # "down 38.2% from October 2024": the base of a comparison
                     rivals = [o for o in nums if o is not n and 0 <= gap(d, o) < g]
                     if rivals and (strict or any(C.COMPARED_BASE.search(self.low_text[max(0, o.start - 25):o.start])
                                                  for o in rivals)):
@@ -380,7 +391,7 @@ class DocumentReader:
         return {n.start: m for n, m in zip(run[:k], dedup[-k:], strict=True)} if k >= 2 else {}
 
     def _entity(self, sent: Sentence, n, ms: list[Mention], clause: tuple[int, int]) -> Mention | None:
-        right = [m for m in ms if 0 <= m.start - n.end <= 3]
+        right = [m for m in ms if 0 <= m.start - n.end <= 3 and re.fullmatch(r"[\s-]*", self.text[n.end:m.start])]
         if right and not n.is_percent:
             return right[0]  # "25,000 SU7 sedans", "its 1 millionth AITO-branded car"
         before = [m for m in ms if m.end <= n.start and m.start >= clause[0]]
@@ -443,8 +454,9 @@ class DocumentReader:
         if ytd:
             end = self._ytd_end()
             return ("ytd", f"{end[:4]}-01/{end}") if end else ("ytd", "")
-        if cum:
-            return "cumulative", self.published.isoformat() if self.published else ""
+        if cum:  # a total with no date is as of publication only when the text says "to date", "now"...
+            now = self.published and C.NOW.search(window)
+            return "cumulative", self.published.isoformat() if now else ""
         if not self.ctx.period and self.ctx.target_year:
             return "year", self.ctx.target_year  # an annual story: "the group ended up delivering 326,028"
         return self.ctx.scope or "month", self.ctx.period
@@ -530,9 +542,15 @@ class DocumentReader:
         before it in the sentence, else the one talked about (a target when the sentence is about one)."""
         rel = n.start - sent.start
         clause = self._clause(sent, n)
+        if forced is None and not [m for m in ms if m.end <= n.start] and C.MARKET.search(low[:rel]):
+            return None  # "CPCA estimated that retail sales ... rose 47%": the market, not a maker
         ent = forced or self._entity(sent, n, ms, clause)
         if ent is None:
             return None
+        after_host = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id and f.start >= n.end
+                      and C.PERCENT_TO_FIGURE.match(self.low_text[n.end:f.start])]
+        if after_host:  # "deliveries fell 18.8% to 406,343"
+            forced = forced or ent
         host = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id
                 and (f.end <= n.start or forced is not None)]
         h = host[-1] if host else None
@@ -622,8 +640,8 @@ class DocumentReader:
         metric = base.metric if base else (C.nearest_keyword(C.METRIC_RES, low, n.start - sent.start) or "deliveries")
         if kind == "times":  # a ratio takes the period of the figure it is about, or the year it names
             k = C.kind_of(low[:n.start - sent.start], low[n.end - sent.start:])
-            near = [d for d in self.dates if sent.start <= d.start < sent.end and d.period and d.end <= n.start
-                    and not _is_event(self, d)]
+            near = [d for d in self.dates if sent.start <= d.start < sent.end and d.period and not _is_event(self, d)
+                    and (d.end <= n.start or re.search(r"\bin\s+$", self.low_text[max(0, d.start - 5):d.start]))]
             if near and not vol:
                 d0 = min(near, key=lambda d: abs(_dist(d, n)))
                 if base is not None:
@@ -649,6 +667,8 @@ class DocumentReader:
             if unit == "weeks":
                 value, unit = value * 7, "days"
         frm, to, _ = thresholds
+        bound = n.bound_hint or ("upper" if re.search(r"\b(?:within|inside|under)\s+(?:just\s+|only\s+)?$",
+                                                       self.low_text[max(0, n.start - 20):n.start]) else "exact")
         if to is None and base is not None and base.scope == "cumulative" and _milestone_value(base.value):
             to = base.value
         if to is not None:
@@ -661,15 +681,20 @@ class DocumentReader:
         if not period and to is not None:  # "17 months to deliver its first 50,000, a mark it passed in April 2021"
             near = [d for d in self.dates if sent.start <= d.start < sent.end and d.period and d.start > n.end]
             period = near[0].period if near else ""
+        said = C.nearest_keyword(C.METRIC_RES, self.low_text[n.end:sent.end], 0)
+        if said and to is not None and not any(f.value == to for f in self.ctx.history.get(ent.entity_id, [])):
+            metric = said  # "17 months to deliver its first 50,000": the threshold's own verb
         return Extracted(entity=ent.text, entity_id=ent.entity_id, metric=metric, scope="cumulative", period=period,
-                         value=value, unit=unit, bound=n.bound_hint or "exact",
+                         value=value, unit=unit, bound=bound,
                          kind=C.kind_of(low[:n.start - sent.start], ""), start=n.start, end=end, quote=sent.text,
                          sentence_start=sent.start, from_threshold=frm, to_threshold=to,
                          number_text=self.text[n.start:end])
 
 
 def _is_event(reader: DocumentReader, d) -> bool:
-    return bool(C.EVENT_BEFORE_DATE.search(reader.low_text[max(0, d.start - 40):d.start]))
+    """A date of an announcement or of a start ("launched in April", "since ... in 2018")."""
+    return bool(C.EVENT_BEFORE_DATE.search(reader.low_text[max(0, d.start - 40):d.start]) or
+                C.SINCE_BEFORE_DATE.search(reader.low_text[max(0, d.start - 70):d.start]))
 
 
 def _precision_of(f: Extracted) -> str:
