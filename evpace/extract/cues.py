@@ -64,8 +64,7 @@ EVENT_BEFORE_DATE = re.compile(r"(?:issued|announced|released|reported|published
                                r"trimmed|cut|raised|lifted|revised|lowered|unveiled|launched|relaunched|began|"
                                r"started|entered|debuted|"
                                r"went on sale|introduced|confirmed|disclosed|told)\s+(?:[\w-]+\s+){0,3}(?:in|on|"
-                               r"at)?\s*$|"
-                               r"\bsince\s+(?:[\w-]+\s+){0,5}(?:in|on)?\s*$")
+                               r"at|during)\s+(?:the\s+)?(?:end\s+of\s+|start\s+of\s+)?$")
 SINCE_BEFORE_DATE = re.compile(r"(?:\bsince|\bafter\s+(?:the|its|it)\s+(?:first|started|began|delivered))\s+"
                                r"(?:[\w-]+\s+){0,8}(?:in|on)?\s*$")
 DURATION_AFTER = re.compile(r"^\s*(?:after|since|from|of)\b")
@@ -80,7 +79,8 @@ NOT_VOLUME_AFTER = re.compile(
     r"kilometers?|kilometres?|km|miles|people|users|owners|customers|members|shares|seats|hours|minutes|seconds|"
     r"yuan|dollars|euros|times|percent|models|trims|variants|lines|plants|factories|suppliers|followers|views|"
     r"likes|pages|tops|chips|horsepower|hp|nm|kw|kwh|mah|gb|tb|pixels|inches|liters|litres|tons|tonnes|kg|"
-    r"swaps|charges|orders? backlog|applications|signatures|votes|downloads|partners|dealers|points)\b",
+    r"swaps|charges|orders? backlog|applications|signatures|votes|downloads|partners|dealers|points)\b|"
+    r"\s*(?:匹|千瓦|公里|千米|度电|座|家|个|万元|元)",
     re.IGNORECASE)
 PERCENT_SKIP = re.compile(r"^\s*(?:market )?(?:share|stake|margin|penetration|rate|discount|interest|owned|equity|"
                           r"of (?:the|its|their|total|all|china|nio|\w+-brand)|gross|net|profit|tariff|tax|"

@@ -21,6 +21,7 @@ from .numbers import NumberMatch
 from .text import Mention, Sentence
 
 MIN_VOLUME = 10
+MAX_VOLUME = 50_000_000  # no maker's count is larger: bigger figures are money or market totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +233,8 @@ class DocumentReader:
                 continue
             after = self.text[n.end:n.end + 40]
             before = self.low_text[max(sent.start, n.start - 45):n.start]
+            if i > 0 and nums[i - 1].unit is None and C.YEARS_AND_MONTHS.match(self.text[nums[i - 1].end:n.end + 10]):
+                continue  # the "seven" of "one year and seven months"
             if n.unit == "times" and (n.text[-1:] == "X" or C.NOT_MULTIPLIER.match(self.low_text[n.start:n.end + 8])):
                 continue  # "the 7X" is a model; "double-digit" is no ratio
             if n.is_percent or n.unit == "times":
@@ -242,7 +245,7 @@ class DocumentReader:
                 else:
                     others.append(("times", n, None))
                 continue
-            dur = C.DURATION_UNIT.match(after) or C.YEARS_AND_MONTHS.match(after)
+            dur = C.YEARS_AND_MONTHS.match(after) or C.DURATION_UNIT.match(after)
             if dur:
                 pre = self.low_text[max(sent.start, n.start - 30):n.start]
                 post = self.low_text[n.end + dur.end():n.end + dur.end() + 12]
@@ -255,9 +258,8 @@ class DocumentReader:
             if C.PORTION_BEFORE.search(before) and re.match(r"[^.;]{0,25}\b(?:took|needed|came|required)\b",
                                                             self.low_text[n.end:n.end + 40]):
                 continue  # "the latest 400,000 took about 10 months": a span between milestones
-            if i > 0 and nums[i - 1].unit is None and C.YEARS_AND_MONTHS.match(self.text[nums[i - 1].end:n.start]):
-                continue  # the "seven" of "one year and seven months"
-            if n.value < (1000 if n.unit == "ordinal" else MIN_VOLUME) or (n.value < 100 and n.unit != "vehicles"):
+            if n.value < (1000 if n.unit == "ordinal" else MIN_VOLUME) or (n.value < 100 and n.unit != "vehicles") \
+                    or n.value > MAX_VOLUME:
                 continue
             if C.HYPOTHETICAL.search(before[-30:]):
                 continue  # "reaching the midpoint would require roughly 50,000": not a reported figure
@@ -343,8 +345,9 @@ class DocumentReader:
                     g = gap(d, n)
                     if g < 0:
                         continue
-                    if d.start >= n.end and d.precision not in ("ytd", "range") and C.COMPARED_BASE.search(
-                            self.low_text[max(0, d.start - 20):d.start]):
+                    if d.precision not in ("ytd", "range") and C.COMPARED_BASE.search(
+                            self.low_text[max(0, d.start - 20):d.start]) and (d.start >= n.end or not re.match(
+                                r",?\s*(?:when|in which|during which)\b", self.low_text[d.end:d.end + 12])):
                         continue  # "down 38.2% from October 2024": the base of a comparison
                     rivals = [o for o in nums if o is not n and 0 <= gap(d, o) < g]
                     if rivals and (strict or any(C.COMPARED_BASE.search(self.low_text[max(0, o.start - 25):o.start])
@@ -478,13 +481,14 @@ class DocumentReader:
         crel = n.start - clause[0]
         if C.RANK.search(low[:rel]) and not C.ACTUAL_VERB.search(clause_low[:crel]):
             return None  # "the first upstart to clear 1 million": a rank claim, not a figure
-        if C.NEGATED.search(clause_low[max(0, crel - 45):crel]) or \
+        if C.NEGATED.search(clause_low[max(0, crel - 45):crel]) and not C.TARGET_AFTER.match(
+                self.low_text[n.end:n.end + 45]) or \
                 C.ASPIRATION.search(self.low_text[n.end:n.end + 30]):
             return None  # "hasn't reached 1 million yet", "1 million within sight" state no figure
         m = forced or self._entity(sent, n, ms, clause)
         if m is None:
             return None
-        between = self.low_text[m.end:n.start] if m.end <= n.start else ""
+        between = self.low_text[max(m.end, sent.start):n.start] if m.end <= n.start else ""
         if C.MARKET.search(between) or (not ms and C.MARKET.search(low[:rel])) or C.GENERIC_BETWEEN.search(between):
             return None
         if n.unit == "ordinal" and d is None and not re.search(r"(?:\bits|'s|’s|their)\s+$", low[:rel]) \

@@ -1,0 +1,134 @@
+"""The extractor, one phrasing family at a time, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from evpace.extract import extract, to_record
+from evpace.model import Document
+
+FIELDS = ("entity_id", "metric", "scope", "period", "value", "unit", "bound", "kind")
+
+
+def facts(text: str, published: str | None = "2025-12-02") -> list[tuple]:
+    doc = Document(text=text, published=published)
+    return [tuple(to_record(x, doc)[f] for f in FIELDS) for x in extract(doc)]
+
+
+def change_of(text: str, published: str = "2025-12-02") -> list[tuple]:
+    doc = Document(text=text, published=published)
+    return [(r["value"], r["change"]) for r in (to_record(x, doc) for x in extract(doc)) if r["unit"] == "percent"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # metric by the verb
+    ("XPeng delivered 36,728 vehicles in November.", ("xpeng", "deliveries", "month", "2025-11", 36728.0)),
+    ("BYD sold 480,186 new energy vehicles in November.", ("byd", "sales", "month", "2025-11", 480186.0)),
+    ("Leapmotor produced 70,327 cars in November.", ("leapmotor", "production", "month", "2025-11", 70327.0)),
+    ("Li Auto handed over 33,181 vehicles to customers in November.",
+     ("li-auto", "deliveries", "month", "2025-11", 33181.0)),
+    # scope and period words
+    ("NIO Inc. delivered 87,071 vehicles in the third quarter of 2025.",
+     ("nio", "deliveries", "quarter", "2025-Q3", 87071.0)),
+    ("XPeng delivered 197,189 vehicles in the first half of 2025.", ("xpeng", "deliveries", "half", "2025-H1", 197189.0)),
+    ("Li Auto delivered 500,508 vehicles in 2024.", ("li-auto", "deliveries", "year", "2024", 500508.0)),
+    ("Year-to-date deliveries at Leapmotor reached 536,132 vehicles.",
+     ("leapmotor", "deliveries", "ytd", "2025-01/2025-11", 536132.0)),
+    ("From January to October, Li Auto delivered 328,916 vehicles.",
+     ("li-auto", "deliveries", "ytd", "2025-01/2025-10", 328916.0)),
+    ("As of Oct. 31, NIO Inc. had delivered 913,182 vehicles in total since its first delivery.",
+     ("nio", "deliveries", "cumulative", "2025-10-31", 913182.0)),
+    # numbers in other forms
+    ("小米汽车11月交付量超过4万辆。", ("xiaomi", "deliveries", "month", "2025-11", 40000.0)),
+    ("AITO sold 38.63万辆 vehicles in 2024.", ("aito", "sales", "year", "2024", 386300.0)),
+    ("Leapmotor sold 5,96,555 units in 2025.", ("leapmotor", "sales", "year", "2025", 596555.0)),
+    ("BYD sold 46.02 lakh vehicles in 2025.", ("byd", "sales", "year", "2025", 4602000.0)),
+])
+def test_metric_scope_period_value(text, expected):
+    got = [f[:5] for f in facts(text)]
+    assert expected in got, got
+
+
+@pytest.mark.parametrize("text, bound", [
+    ("Xiaomi delivered more than 40,000 vehicles in October.", "lower"),
+    ("Xiaomi delivered over 40,000 vehicles in October.", "lower"),
+    ("Xiaomi delivered 40,000-plus vehicles in October.", "lower"),
+    ("Xiaomi delivered about 40,000 vehicles in October.", "approx"),
+    ("Xiaomi delivered nearly 40,000 vehicles in October.", "approx"),
+    ("Xiaomi delivered fewer than 40,000 vehicles in October.", "upper"),
+    ("Xiaomi delivered 40,000 vehicles in October.", "exact"),
+])
+def test_bounds(text, bound):
+    got = facts(text)
+    assert got and got[0][6] == bound, got
+
+
+@pytest.mark.parametrize("text, kind, period", [
+    ("Xiaomi aims to deliver 550,000 vehicles in 2026.", "target", "2026"),
+    ("XPeng set a delivery target of 380,000 vehicles for 2025.", "target", "2025"),
+    ("NIO Inc. expects to deliver 120,000 to 125,000 vehicles in the fourth quarter.", "expected", "2025-Q4"),
+    ("Li Auto delivered 500,508 vehicles in 2024, well short of the 800,000 it had targeted.", "target", "2024"),
+])
+def test_targets_and_expectations(text, kind, period):
+    got = [f for f in facts(text) if f[7] != "actual"]
+    assert got and got[0][7] == kind and got[0][3] == period, got
+
+
+def test_ranges_are_lower_and_upper_bounds():
+    got = facts("XPeng plans to deliver between 550,000 and 600,000 vehicles in 2026.")
+    assert ("xpeng", "deliveries", "year", "2026", 550000.0, "vehicles", "lower", "target") in got
+    assert ("xpeng", "deliveries", "year", "2026", 600000.0, "vehicles", "upper", "target") in got
+
+
+def test_milestones_and_durations():
+    text = ("On Sept. 25, Leapmotor's 1 millionth vehicle rolled off the line in Jinhua. "
+            "It took the company 343 days to go from 500,000 to 1 million.")
+    got = facts(text)
+    assert ("leapmotor", "production", "cumulative", "2025-09-25", 1000000.0, "vehicles", "exact", "actual") in got
+    doc = Document(text=text, published="2025-10-01")
+    dur = [to_record(x, doc) for x in extract(doc) if x.unit == "days"]
+    assert dur and dur[0]["value"] == 343 and dur[0]["from_threshold"] == 500000 and dur[0]["to_threshold"] == 1e6
+    assert not [f for f in got if f[4] == 500000.0]  # a threshold, not a figure of its own
+
+
+def test_one_year_and_seven_months():
+    doc = Document(text="Reaching 500,000 units took Xiaomi one year and seven months.", published="2025-12-01")
+    got = [to_record(x, doc) for x in extract(doc) if x.unit == "months"]
+    assert [g["value"] for g in got] == [19]  # one duration, not also "seven months"
+
+
+def test_percent_changes_keep_their_figure_and_direction():
+    got = change_of("NIO Inc. delivered 40,397 vehicles in October, up 92.6% year-on-year and down 3.1% from "
+                    "September.")
+    assert (92.6, "yoy") in got and (-3.1, "mom") in got
+
+
+def test_pronouns_and_the_company():
+    text = "Zeekr published its figures on Monday. The company delivered 31,516 vehicles in November."
+    assert ("zeekr", "deliveries", "month", "2025-11", 31516.0) in [f[:5] for f in facts(text)]
+
+
+def test_respectively_lists():
+    got = [f[:5] for f in facts("Leapmotor and XPeng delivered 70,327 and 36,728 vehicles in November, "
+                                "respectively.")]
+    assert ("leapmotor", "deliveries", "month", "2025-11", 70327.0) in got
+    assert ("xpeng", "deliveries", "month", "2025-11", 36728.0) in got
+
+
+def test_models_resolve_to_their_own_id():
+    got = [f[:2] for f in facts("Xiaomi delivered 33,729 YU7 SUVs in November.")]
+    assert ("xiaomi-yu7", "deliveries") in got
+
+
+@pytest.mark.parametrize("text", [
+    "The Xiaomi SU7 is priced above CNY 215,900.",
+    "NIO's vehicle sales were RMB 18.7 billion in the quarter.",
+    "XPeng shares rose 4.3% in Hong Kong on Monday.",
+    "China's NEV market sold 1.6 million vehicles in November, the association said.",
+    "The AITO M9 carries a 97 kWh battery and a range of 630 km.",
+    "Li Auto operates more than 3,000 supercharging stations.",
+    "Several upstarts have passed the 1 million mark over the past two years.",
+    "Xiaomi hasn't reached 1 million yet.",
+])
+def test_not_a_makers_volume(text):
+    assert facts(text) == []
