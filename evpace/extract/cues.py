@@ -99,7 +99,8 @@ MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|from 
                  r"(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|环比")
 QOQ = re.compile(r"quarter[\s-]on[\s-]quarter|quarter[\s-]over[\s-]quarter|\bqoq\b|from the previous quarter|"
                  r"previous quarter")
-VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|vs\.?|against)\s+(?:the\s+)?(?:(\d{4})(?!\d)|"
+VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|vs\.?|against|above|below)\s+(?:[^.;%\d]{0,50}?"
+                     r"\b)?(?:(\d{4})(?!\d)|"
                      r"(last year|the previous year|a year earlier|the prior year))")
 DURATION_UNIT = re.compile(r"^[\s-]*(?:calendar |full |straight )?(months?|days?|years?|weeks?)\b", re.I)
 YEARS_AND_MONTHS = re.compile(r"^[\s-]*years?\s+and\s+(\w+)\s+months?", re.I)
@@ -118,10 +119,12 @@ MONTHLY = re.compile(r"\bmonthly\b|in a single month|\ba month\b|per month|单�
 ZH_MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-—–~至到]\s*(\d{1,2})\s*月")
 METRIC_NOUN_AFTER = re.compile(r"^[\s-]*(?:\w+\s+)?(?:deliveries|sales|volume|output|production|shipments|orders)\b")
 LOWER_VERB_BEFORE = re.compile(r"(?:cross(?:es|ed|ing)?|pass(?:es|ed|ing)?|break(?:s|ing)?|broke|top(?:s|ped|ping)?|"
-                               r"surpass\w*|exceed\w*)\s+(?:the\s+)?$")
+                               r"surpass\w*|exceed\w*)\s+$")
 RANGE_BETWEEN = re.compile(r"^\s*(?:to|-|–|—|and|~|至|到)\s*$")
-COMPARISON_BEFORE = re.compile(r"(?:more|less|fewer|greater|higher|lower|larger|smaller) than\s+(?:the|its|their|"
-                               r"last|a|an|in|all of|[a-z]+'s)\s+(?:\w+\s+){0,2}$")
+COMPARISON_BEFORE = re.compile(r"(?:(?:more|less|fewer|greater|higher|lower|larger|smaller) than|beyond|exceed\w*|"
+                               r"surpass\w*|above|over|topp?\w*|pass\w*|beat\w*|below|under)\s+(?:the|its|their|"
+                               r"last|a|an|all of|[a-z]+'s)\s+(?:\w+\s+){0,2}$")
+SINCE_PHRASE = re.compile(r"since [^,.;]{0,60}")
 
 
 def nearest_keyword(patterns: dict[str, re.Pattern[str]], low: str, pos: int) -> str | None:
@@ -167,13 +170,21 @@ COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|over|versus|vs\.?|compared (?:
 TARGET_CONTEXT = re.compile(r"\brange\b|target|goal|guidance|aim|plan|ambition")
 
 
-def change_of(around: str, pos: int, host_period: str = "") -> str:
-    """yoy / mom / qoq from the comparison cue nearest to ``pos``; a named month of an earlier year
-    ("from October 2024", "from October last year") makes it year-on-year."""
+BASE_MONTH_AFTER = re.compile(r"^[^.;%]{0,12}?(?:from|than|compared (?:with|to)|over|versus)\b[^.;%]{0,40}?\b(?:january|"
+                              r"february|march|april|may|june|july|august|september|october|november|december)\b"
+                              r"(?!,?\s*\d{4}|\s+last year|\s+a year)")
+
+
+def change_of(around: str, pos: int, host_period: str = "", host_scope: str = "") -> str:
+    """yoy / mom / qoq from the comparison cue nearest to ``pos`` (a cue after the figure weighs more); a
+    named month of an earlier year ("from October 2024", "from October last year") makes it year-on-year;
+    a month-on-month cue on a quarterly figure is quarter-on-quarter."""
     best, best_d, best_m = "", 10**9, None
+    if BASE_MONTH_AFTER.match(around[pos:]):
+        return "mom"  # "down 44.2% from the 18,012 it delivered in December"
     for name, pat in (("yoy", YOY), ("mom", MOM), ("qoq", QOQ)):
         for m in pat.finditer(around):
-            d = pos - m.end() if m.end() <= pos else m.start() - pos
+            d = pos - m.end() + 15 if m.end() <= pos else m.start() - pos
             if d < best_d:
                 best, best_d, best_m = name, d, m
     if best == "mom" and best_m is not None:
@@ -182,6 +193,8 @@ def change_of(around: str, pos: int, host_period: str = "") -> str:
         other_year = bool(y and host_period[:4].isdigit() and y.group(1) != host_period[:4])
         if re.match(r"\s*last year|\s*a year", tail) or other_year:
             return "yoy"
+    if best == "mom" and host_scope == "quarter":
+        return "qoq"
     return best
 
 FINANCE = re.compile(r"revenue|profit|margin|income|earnings|\bshares?\b|\bstocks?\b|\bprices?\b|valuation|"

@@ -367,7 +367,7 @@ class DocumentReader:
         for a, b in zip(volumes, volumes[1:], strict=False):
             if C.RANGE_BETWEEN.match(self.text[a.end:b.start]) and b.value > a.value and (
                     "between" in self.low_text[max(0, a.start - 12):a.start] or
-                    re.search(r"to|-|–|至|到|~", self.text[a.end:b.start])):
+                    re.search(r"to|-|–|—|至|到|~", self.text[a.end:b.start])):
                 out[b.start] = a
         return out
 
@@ -494,7 +494,7 @@ class DocumentReader:
         if n.unit == "ordinal" and d is None and not re.search(r"(?:\bits|'s|’s|their)\s+$", low[:rel]) \
                 and not C.SAME_DAY.search(low):
             return None  # "the 1 millionth vehicle marks a shift": said of no maker in particular
-        metric = C.nearest_keyword(C.METRIC_RES, clause_low, crel)
+        metric = C.nearest_keyword(C.METRIC_RES, C.SINCE_PHRASE.sub(lambda x: " " * len(x.group(0)), clause_low), crel)
         if metric is None:
             prev = [f for f in facts if f.unit == "vehicles"]
             same = [f for f in self.ctx.history.get(m.entity_id, []) if f.scope == "cumulative"] \
@@ -556,7 +556,8 @@ class DocumentReader:
         if after_host:  # "deliveries fell 18.8% to 406,343"
             forced = forced or ent
         host = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id
-                and (f.end <= n.start or forced is not None)]
+                and (f.end <= n.start or forced is not None)
+                and not C.COMPARED_BASE.search(self.low_text[max(0, f.start - 12):f.start])]  # not "from 916,660"
         h = host[-1] if host else None
         if h is None:
             hist = self.ctx.history.get(ent.entity_id, [])
@@ -569,7 +570,7 @@ class DocumentReader:
             if h is not None and near:
                 h = replace(h, scope=_scope_of(near[-1].precision), period=near[-1].period)
         around = low[max(0, rel - 70):rel + len(n.text) + 60]
-        change = C.change_of(around, min(rel, 70), h.period if h else "")
+        change = C.change_of(around, min(rel, 70), h.period if h else "", h.scope if h else "")
         if not change:
             vs = C.VS_YEAR.search(low[rel + len(n.text):rel + len(n.text) + 60])
             base_year = (h.period[:4] if h and h.period[:4].isdigit() else "")
