@@ -218,6 +218,8 @@ def _from_extracted(x: Extracted, ctx: DocContext) -> Claim | None:
                 text[x.end:x.end + 30]):
             return None  # "12 full-stack technologies": not a volume (left to the other-number pass)
         c.detail["ordinal"] = bool(num and num.unit == "ordinal")
+        if c.detail["ordinal"] and c.claim_kind != "actual" and not _MODAL.search(ctx.low[sent.start:x.start]):
+            c.claim_kind = "actual"  # "marked its 270,000th delivery": a count reached, not a target
         c = _fix_year(c, ctx, sent)
         if x.kind == "expected":
             c.kind = "forward"
@@ -229,7 +231,7 @@ def _from_extracted(x: Extracted, ctx: DocContext) -> Claim | None:
         ) else "percent_change"
         if c.kind == "target_arithmetic" and not c.change:
             c.change = f"vs {int(x.period[:4]) - 1}" if x.period[:4].isdigit() else ""
-        return _fix_year(c, ctx, sent)
+        return c
     if x.unit == "times":
         if _DOUBLING_DOWN.match(ctx.low[x.start:x.end + 10]) or low_after.startswith(" down"):
             return None  # "doubling down on": an idiom
@@ -604,6 +606,49 @@ def _thresholds_used(claims: list[Claim], ctx: DocContext) -> list[tuple[int, in
     return spans
 
 
+_SAME_DAY = re.compile(r"same day|that day|the same time|on that date")
+_THAN = re.compile(r"\b(?:than|as|compared (?:with|to)|versus|vs\.?)\b")
+
+
+def _link(claims: list[Claim], ctx: DocContext) -> None:
+    """Tie claims of one statement together: a figure and the span it took ("150,000 within six months"),
+    a ratio and the figures it compares, a milestone "on the same day" and that day."""
+    for c in claims:
+        sent = ctx.sentence_at(c.start)
+        i = ctx.sentence_index(c.start)
+        if c.unit == "vehicles" and c.scope == "cumulative" and c.kind == "fact" and not c.period:
+            prev_lo = ctx.sentences[max(i - 1, 0)].start
+            days = [d for d in ctx.dates_in(prev_lo, c.start) if d.precision == "day"]
+            if days and (_SAME_DAY.search(ctx.low[sent.start:sent.end]) or ctx.dates_in(sent.start, c.start)):
+                c.period = days[-1].period or ""
+                c.detail["period_note"] = f"day taken from '{days[-1].text}' ('same day')"
+        if c.kind == "fact" and c.unit == "vehicles" and c.scope == "cumulative":
+            spans = [d for d in claims if d.kind == "duration" and d.entity_id == c.entity_id
+                     and ctx.sentence_index(d.start) == i and d.to_threshold in (None, c.value)]
+            if spans:
+                d = spans[0]
+                c.detail["within"] = {"value": d.value, "unit": d.unit, "bound": d.bound, "text": d.number_text}
+                d.detail["fact_value"] = c.value
+        if c.kind == "ratio":
+            after = ctx.mentions_in(c.end, sent.end)
+            than = _THAN.search(ctx.low, c.end, sent.end)
+            others = [m for m in after if than and m.start >= than.start() and m.entity_id != c.entity_id] or \
+                [m for m in after if m.entity_id != c.entity_id]
+            if others:
+                c.detail["other_entity"] = others[0].entity_id
+                c.detail["other_text"] = others[0].text
+            prev_lo = ctx.sentences[max(i - 1, 0)].start
+            figs = [d for d in claims if d.entity_id == c.entity_id and prev_lo <= d.start < c.start]
+            vol = [d for d in figs if d.unit == "vehicles" and d.kind == "fact"]
+            span = [d for d in figs if d.kind == "duration" and d.unit == "months"]
+            if vol:
+                c.detail["figure"] = {"value": vol[-1].value, "text": vol[-1].number_text, "scope": vol[-1].scope,
+                                      "period": vol[-1].period, "metric": vol[-1].metric, "bound": vol[-1].bound}
+            if span:
+                c.detail["months"] = span[-1].value
+            c.detail["faster"] = bool(re.match(r"\s*(?:faster|quicker|more quickly)", ctx.low[c.end:c.end + 20]))
+
+
 def find_claims(doc: Document, registry: Registry | None = None) -> list[Claim]:
     """Every numeric claim of a document, in text order (see the module docstring)."""
     registry = registry or default_registry()
@@ -620,6 +665,7 @@ def find_claims(doc: Document, registry: Registry | None = None) -> list[Claim]:
     # a generic milestone mention ("several upstarts have hit the 1 million mark") is context, not a claim
     placeholders = [Claim("fact", "", s, e, 0, None) for s, e in used]
     claims += _other_numbers(ctx, claims + placeholders)
+    _link(claims, ctx)
     return sorted(claims, key=lambda c: (c.start, c.end, c.entity_id or ""))
 
 

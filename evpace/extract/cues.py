@@ -37,6 +37,7 @@ CUMULATIVE = re.compile(r"cumulativ\w*|all[\s-]time|to date|since (?:its |the )?
                         r"since (?:the company|it|the automaker|the brand) (?:began|started)|"
                         r"milestone|(?:million|000|万)\W+(?:\w+\W+)?mark\b|\bclub\b|累计|总计|第\S{1,12}台")
 FULL_YEAR = re.compile(r"(?:for|in|over) the (?:full|whole|entire) year|full[\s-]year|for the year\b(?! so far)|"
+                       r"year-end total|"
                        r"\bannual\b|\bin the year\b|全年")
 MARKET = re.compile(r"\bmarket\b|\bindustry\b|nationwide|\bnational\b|\bcountry's\b|across china|china's (?:nev|"
                     r"ev|car|auto|passenger)|\bcpca\b|\bcaam\b|association|passenger[\s-]vehicles? (?:market|sales)|"
@@ -65,11 +66,13 @@ EVENT_BEFORE_DATE = re.compile(r"(?:issued|announced|released|reported|published
                                r"started|entered|debuted|"
                                r"went on sale|introduced|confirmed|disclosed|told)\s+(?:[\w-]+\s+){0,3}(?:in|on|"
                                r"at|during)\s+(?:the\s+)?(?:end\s+of\s+|start\s+of\s+)?$")
-SINCE_BEFORE_DATE = re.compile(r"(?:\bsince|\bafter\s+(?:the|its|it)\s+(?:first|started|began|delivered))\s+"
+SINCE_BEFORE_DATE = re.compile(r"(?:\bsince|\bafter\s+(?:(?:the|its|it)\s+)?(?:first|started|began|delivered))\s+"
                                r"(?:[\w-]+\s+){0,8}(?:in|on)?\s*$")
 DURATION_AFTER = re.compile(r"^\s*(?:after|since|from|of)\b")
 NOW = re.compile(r"\bto date\b|so far|\bnow\b|currently|as of (?:now|today)|\bstands? at\b")
 EVENT_AFTER_DATE = re.compile(r"\s*(?:上调|下调|发布|公布|宣布|推出|上市)")
+COMPARED_TARGET = re.compile(r"\b(?:beat|beats|beating|exceed\w*|missed|miss|surpass\w*|fell short|short of|"
+                             r"ahead of|behind|topped)\b")
 CALENDAR_YEAR = re.compile(r"\bcy\s?(20\d\d)\b")
 SAME_DAY = re.compile(r"same day|that day|the same time|on that date|当天|同日")
 NOT_VOLUME_AFTER = re.compile(

@@ -534,7 +534,9 @@ class DocumentReader:
                      and not C.COMPARED_BASE.search(self.low_text[max(0, x.start - 20):x.start])]
             year = min(years, key=lambda x: abs(_dist(x, n))).period[:4] if years else (
                 period[:4] if d is not None and d.precision in ("month", "day", "year") and not _is_event(self, d)
+                else self.ctx.period[:4] if C.COMPARED_TARGET.search(clause_low) and self.ctx.period[:4].isdigit()
                 else self.ctx.target_year or (str(self.published.year) if self.published else ""))
+            # ("that beat the goal it started the year with": the goal of the year just reported)
             scope, period = "year", year
         return Extracted(entity=m.text, entity_id=m.entity_id, metric=metric, scope=scope, period=period,
                          value=n.value, unit="vehicles", bound=bound, kind=kind, start=n.start, end=n.end,
@@ -642,6 +644,10 @@ class DocumentReader:
         vol = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id and f.end <= n.start] or \
             [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id]
         base = vol[0] if vol and kind == "times" else vol[-1] if vol else self.ctx.last.get(ent.entity_id)
+        if kind == "duration" and not vol:  # "the company got there 58 months after...": its latest milestone
+            miles = [f for f in self.ctx.history.get(ent.entity_id, []) if f.scope == "cumulative"
+                     and _milestone_value(f.value)]
+            base = miles[-1] if miles else base
         metric = base.metric if base else (C.nearest_keyword(C.METRIC_RES, low, n.start - sent.start) or "deliveries")
         if kind == "times":  # a ratio takes the period of the figure it is about, or the year it names
             k = C.kind_of(low[:n.start - sent.start], low[n.end - sent.start:])
