@@ -158,8 +158,10 @@ def kind_of(before: str, after: str) -> str:
 
 
 TARGET_AFTER = re.compile(r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries|sales)\s+)?(?:(?:annual|sales|delivery|"
-                          r"full-year|volume|的?(?:年度|全年)?(?:销量|交付)?目标|(?:it|they|the company|the group|management)\s+(?:had\s+|has\s+|have\s+)?"
-                          r"(?:targeted|set|planned|aimed|promised|pledged|guided))\b|(?:target|goal|objective)\b)")
+                          r"full-year|volume)\s+)?(?:target|goal|objective)\b|"
+                          r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries)\s+)?(?:\w+\s+){0,1}(?:it|they|the company|"
+                          r"the group|management)\s+(?:had\s+|has\s+|have\s+)?(?:targeted|set|planned|aimed|promised|"
+                          r"pledged|guided)\b|^\s*的?(?:年度|全年)?(?:销量|交付)?目标")
 ACTUAL_AFTER = re.compile(r"^\s*(?:vehicles?|units?|cars?|evs?|deliveries)?\s*(?:that\s+|which\s+)?(?:it|they|the "
                           r"company|the group|the automaker|the brand|\w+)?\s*(?:had\s+|has\s+)?(?:delivered|sold|"
                           r"produced|handed over|built|shipped)\b")
@@ -213,5 +215,5 @@ DURATION_CONTEXT = re.compile(r"first deliver\w*|million|\d00,000|000th|milliont
                               r"\bfrom \S+ to\b|launch|\bfirst\b|万|台")
 HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
                           r"required to|requires?\s+(?:\w+\s+){0,2}$")
-NOT_MULTIPLIER = re.compile(r"^(?:double|triple)[\s-]digit")
+NOT_MULTIPLIER = re.compile(r"^(?:double|triple)[\s-]digit|^doubl\w* down|^double[\s-](?:check|edged|standard)")
 PERCENT_TO_FIGURE = re.compile(r"^\s*(?:from\s+[^,;]{0,30}?\s+)?to\s+(?:about\s+|around\s+|nearly\s+)?$")

@@ -73,6 +73,7 @@ class _Ctx:
     scope: str = ""
     metric: str = ""
     target_year: str = ""  # year of the last target talked about
+    day: str = ""  # the last day-precise date a figure was dated by ("on the same day")
 
 
 def _within(items: list, starts: list[int], lo: int, hi: int) -> list:
@@ -217,6 +218,9 @@ class DocumentReader:
             dated = [f for f in vol if f.period and f.kind == "actual" and f.scope not in ("cumulative", "ytd")]
             if dated:  # the sentence's main figure sets the period later sentences inherit
                 self.ctx.period, self.ctx.scope = dated[0].period, dated[0].scope
+            days = [f for f in vol if len(f.period) == 10]
+            if days:
+                self.ctx.day = days[-1].period
             targets = [f for f in vol if f.kind != "actual" and f.period[:4].isdigit()]
             if targets:
                 self.ctx.target_year = targets[-1].period[:4]
@@ -440,8 +444,8 @@ class DocumentReader:
             _milestone_like(n) and bool(C.MILESTONE_VERB.search(low[max(0, rel - 40):rel])))
         if d is not None and C.AS_OF.search(self.low_text[max(0, d.start - 20):d.start]):
             cum = True  # "by November 2025, ... 500,000": a total as of that date
-        if d is None and cum and self.ctx.scope == "cumulative" and C.SAME_DAY.search(low):
-            return "cumulative", self.ctx.period
+        if d is None and cum and self.ctx.day and C.SAME_DAY.search(low):
+            return "cumulative", self.ctx.day
         if d is not None:
             prec, period = d.precision, d.period or ""
             if prec in ("ytd", "range"):
@@ -526,14 +530,16 @@ class DocumentReader:
         if bound == "exact" and _milestone_like(n) and C.LOWER_VERB_BEFORE.search(self.low_text[max(0, n.start - 25):
                                                                                                n.start]):
             bound = "lower"  # "cross 1 million", "topped 1 million": at least that many
-        if kind != "actual" and (scope in ("month", "cumulative") or d is None) and not (
+        pseudo_year = isinstance(d, _Pseudo) and bool(C.FULL_YEAR.fullmatch(d.text))
+        if kind != "actual" and (scope in ("month", "cumulative") or d is None or pseudo_year) and not (
                 scope == "cumulative" and (n.unit == "ordinal" or C.CUMULATIVE.search(clause_low) or (
                     kind == "expected" and C.MILESTONE_VERB.search(self.low_text[max(0, n.start - 40):n.start])))):
             # a target or forecast is for a year: the year named in the sentence, else the one talked about
             years = [x for x in self.dates if sent.start <= x.start < sent.end and x.precision == "year" and x.period
                      and not C.COMPARED_BASE.search(self.low_text[max(0, x.start - 20):x.start])]
+            own = d is not None and not (isinstance(d, _Pseudo) and C.FULL_YEAR.fullmatch(d.text))
             year = min(years, key=lambda x: abs(_dist(x, n))).period[:4] if years else (
-                period[:4] if d is not None and d.precision in ("month", "day", "year") and not _is_event(self, d)
+                period[:4] if own and d.precision in ("month", "day", "year") and not _is_event(self, d)
                 else self.ctx.period[:4] if C.COMPARED_TARGET.search(clause_low) and self.ctx.period[:4].isdigit()
                 else self.ctx.target_year or (str(self.published.year) if self.published else ""))
             # ("that beat the goal it started the year with": the goal of the year just reported)
