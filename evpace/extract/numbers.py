@@ -20,6 +20,7 @@ figure between ordinary words) is handled without running the slower tail/prefix
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
@@ -468,5 +469,16 @@ def overlaps(a: _Span | tuple[int, int], b: _Span | tuple[int, int]) -> bool:
 def drop_overlapping(numbers: Iterable[NumberMatch],
                      spans: Iterable[_Span | tuple[int, int]]) -> list[NumberMatch]:
     """The numbers that overlap none of ``spans`` (e.g. the day in ``Oct. 15, 2024``)."""
-    spans = list(spans)
-    return [n for n in numbers if not any(overlaps(n, s) for s in spans)]
+    iv = sorted((s if isinstance(s, tuple) else (s.start, s.end)) for s in spans)
+    starts = [a for a, _ in iv]
+    reach, best = [], 0  # reach[i]: the furthest end among the first i+1 spans (sorted by start)
+    for _, e in iv:
+        best = max(best, e)
+        reach.append(best)
+    out = []
+    for n in numbers:
+        i = bisect_right(starts, n.end - 1) - 1  # spans starting before the number ends
+        if i >= 0 and reach[i] > n.start:
+            continue
+        out.append(n)
+    return out
