@@ -30,7 +30,8 @@ def change_of(text: str, published: str = "2025-12-02") -> list[tuple]:
     # scope and period words
     ("NIO Inc. delivered 87,071 vehicles in the third quarter of 2025.",
      ("nio", "deliveries", "quarter", "2025-Q3", 87071.0)),
-    ("XPeng delivered 197,189 vehicles in the first half of 2025.", ("xpeng", "deliveries", "half", "2025-H1", 197189.0)),
+    ("XPeng delivered 197,189 vehicles in the first half of 2025.",
+     ("xpeng", "deliveries", "half", "2025-H1", 197189.0)),
     ("Li Auto delivered 500,508 vehicles in 2024.", ("li-auto", "deliveries", "year", "2024", 500508.0)),
     ("Year-to-date deliveries at Leapmotor reached 536,132 vehicles.",
      ("leapmotor", "deliveries", "ytd", "2025-01/2025-11", 536132.0)),

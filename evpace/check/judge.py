@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..extract.text import sentences
 from ..model import Document, Fact
 from ..reconcile import FactSet
 from ..series import month_add
@@ -118,6 +119,7 @@ class Judge:
         self.now = now
         self.as_of = fs.as_of
         self.when = "today" if now else (f"at {fs.as_of.isoformat()}" if fs.as_of else "with all data")
+        self._sent_index = {s.start: i for i, s in enumerate(sentences(doc.text))}
 
     # -- helpers -------------------------------------------------------------------------------------
     def tolerance(self, c: Claim, unit: str | None = None) -> Tolerance:
@@ -128,7 +130,7 @@ class Judge:
 
     def nearby(self, c: Claim, before: int = 2, after: int = 1) -> list[Claim]:
         """Other claims of the article in the same sentence or a few sentences around it."""
-        idx = {s.start: i for i, s in enumerate(_sentences(self.claims, self.doc))}
+        idx = self._sent_index
         me = idx.get(c.sentence_start, 0)
         return [o for o in self.claims if o is not c and me - before <= idx.get(o.sentence_start, 0) <= me + after]
 
@@ -332,7 +334,7 @@ class Judge:
         ch = readings[0]
         note = _disagree(readings[:2])
         if d.get("base_bound") == "lower":
-            note = (note + "; " if note else "") + f"the monthly figure is a lower bound, so is the annual one"
+            note = (note + "; " if note else "") + "the monthly figure is a lower bound, so is the annual one"
         return Result(ch.value, ch.verdict, ch.arithmetic, readings, facts=v.facts if v and ch.sources else [],
                       tolerance=tol, note=note)
 
@@ -368,18 +370,6 @@ def _base_period(c: Claim) -> tuple[str, str | None]:
         if re.match(r"\d{4}", p):
             return c.scope, f"{int(p[:4]) - 1}{p[4:]}"
     return c.scope, None
-
-
-_SENT_CACHE: dict[str, list] = {}
-
-
-def _sentences(claims: list[Claim], doc: Document) -> list:
-    from ..extract.text import sentences
-
-    if doc.id not in _SENT_CACHE:
-        _SENT_CACHE.clear()
-        _SENT_CACHE[doc.id] = sentences(doc.text)
-    return _SENT_CACHE[doc.id]
 
 
 # -- the whole check ----------------------------------------------------------------------------------

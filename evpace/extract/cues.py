@@ -13,7 +13,8 @@ METRIC_RES = {
                         r"|registrations?|销量|销售|售出|批发|零售"),
     "production": re.compile(r"produc(?:ed|es|ing|tion)\b|rolled off|roll(?:s|ed)? off|came off|comes? off|"
                              r"off the (?:assembly |production )?line|\bbuilt\b|\bbuild(?:s|ing)?\b|"
-                             r"manufactur\w*|\bcomplet(?:ed|ion)\b|\boutput\b|left the (?:assembly |production )?line|rolled out|"
+                             r"manufactur\w*|\bcomplet(?:ed|ion)\b|\boutput\b|left the (?:assembly |"
+                             r"production )?line|rolled out|"
                              r"roll-?out|下线|产量|生产"),
     "orders": re.compile(r"\borders?\b|bookings?|reservations?|pre-?orders?|订单|大定"),
 }
@@ -76,7 +77,8 @@ COMPARED_TARGET = re.compile(r"\b(?:beat|beats|beating|exceed\w*|missed|miss|sur
 CALENDAR_YEAR = re.compile(r"\bcy\s?(20\d\d)\b")
 SAME_DAY = re.compile(r"same day|that day|the same time|on that date|当天|同日")
 NOT_VOLUME_AFTER = re.compile(
-    r"\s*(?:-|\s)?(?:(?!vehicles|units|cars|evs)[\w\x22\u201c\u201d'-]+\s+(?:and\s+[\w-]+\s+)?){0,3}(?:stations?|stores?|stalls?|"
+    r"\s*(?:-|\s)?(?:(?!vehicles|units|cars|"
+    r"evs)[\w\x22\u201c\u201d'-]+\s+(?:and\s+[\w-]+\s+)?){0,3}(?:stations?|stores?|stalls?|"
     r"robots?|"
     r"outlets?|showrooms?|cities|countries|markets|employees|staff|workers|engineers|patents|chargers?|piles|"
     r"kilometers?|kilometres?|km|miles|people|users|owners|customers|members|shares|seats|hours|minutes|seconds|"
@@ -111,7 +113,8 @@ PAST = re.compile(r"(?:past|last|next|coming|previous|recent|first|following)\s+
 DURATION_CUE = re.compile(r"took|taking|take[sn]?|needed|need(?:s|ing)?|within|after|only|just|spent|\bin\b|\bover\b|"
                           r"用时|耗时")
 FROM_START = re.compile(r"first deliver\w*|from (?:its |the )?(?:launch|start|debut|inception)|since (?:its |the )?"
-                        r"(?:launch|start|debut|first)|\bthe first\b|after (?:the |its )?first|of (?:its |the )?launch|after (?:its |"
+                        r"(?:launch|start|debut|first)|\bthe first\b|after (?:the |its )?first|of (?:its |"
+                        r"the )?launch|after (?:its |"
                         r"the )?launch")
 FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
 TO_BEFORE = re.compile(r"(?:\bto|reach\w*|hit|cross\w*|pass\w*|top\w*|clear\w*|\bof|\bfirst)\s+(?:the\s+|its\s+|"
@@ -159,7 +162,8 @@ def kind_of(before: str, after: str) -> str:
 
 TARGET_AFTER = re.compile(r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries|sales)\s+)?(?:(?:annual|sales|delivery|"
                           r"full-year|volume)\s+)?(?:target|goal|objective)\b|"
-                          r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries)\s+)?(?:\w+\s+){0,1}(?:it|they|the company|"
+                          r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries)\s+)?(?:\w+\s+){0,1}(?:it|they|"
+                          r"the company|"
                           r"the group|management)\s+(?:had\s+|has\s+|have\s+)?(?:targeted|set|planned|aimed|promised|"
                           r"pledged|guided)\b|^\s*的?(?:年度|全年)?(?:销量|交付)?目标")
 ACTUAL_AFTER = re.compile(r"^\s*(?:vehicles?|units?|cars?|evs?|deliveries)?\s*(?:that\s+|which\s+)?(?:it|they|the "
@@ -175,7 +179,8 @@ COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|over|versus|vs\.?|compared (?:
 TARGET_CONTEXT = re.compile(r"\brange\b|target|goal|guidance|aim|plan|ambition")
 
 
-BASE_MONTH_AFTER = re.compile(r"^[^.;%]{0,12}?(?:from|than|compared (?:with|to)|over|versus)\b[^.;%]{0,40}?\b(?:january|"
+BASE_MONTH_AFTER = re.compile(r"^[^.;%]{0,12}?(?:from|than|compared (?:with|to)|over|"
+                              r"versus)\b[^.;%]{0,40}?\b(?:january|"
                               r"february|march|april|may|june|july|august|september|october|november|december)\b"
                               r"(?!,?\s*\d{4}|\s+last year|\s+a year)")
 
