@@ -133,14 +133,21 @@ COMPARISON_BEFORE = re.compile(r"(?:(?:more|less|fewer|greater|higher|lower|larg
 SINCE_PHRASE = re.compile(r"since [^,.;]{0,60}")
 
 
+_COMBINED: dict[int, re.Pattern[str]] = {}
+
+
 def nearest_keyword(patterns: dict[str, re.Pattern[str]], low: str, pos: int) -> str | None:
-    """Name of the pattern whose match is closest to ``pos`` in ``low`` (words before weigh a little more)."""
+    """Name of the pattern whose match is closest to ``pos`` in ``low`` (words before weigh a little more).
+    The patterns are combined into one regex with a named group each, so the text is scanned once."""
+    combined = _COMBINED.get(id(patterns))
+    if combined is None:
+        combined = re.compile("|".join(f"(?P<{k}>{p.pattern})" for k, p in patterns.items()))
+        _COMBINED[id(patterns)] = combined
     best, best_d = None, 10**9
-    for name, pat in patterns.items():
-        for m in pat.finditer(low):
-            d = pos - m.end() if m.end() <= pos else m.start() - pos + 5
-            if d < best_d:
-                best, best_d = name, d
+    for m in combined.finditer(low):
+        d = pos - m.end() if m.end() <= pos else m.start() - pos + 5
+        if d < best_d:
+            best, best_d = m.lastgroup, d
     return best
 
 
