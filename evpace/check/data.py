@@ -169,13 +169,13 @@ class DataView:
         return self._ms[key]
 
     def crossing(self, entity_id: str, threshold: float, metric: str | None = None) -> Milestone:
-        """The crossing in the metric asked (its family), else in any metric."""
-        ms = self.milestone(entity_id, threshold, metric) if metric else None
-        if ms is None or ms.status != "crossed" or not ms.date:
-            ms_any = self.milestone(entity_id, threshold, None)
-            if ms is None or ms_any.status == "crossed":
-                return ms_any
-        return ms
+        """The crossing in the metric asked (its family), else in any metric; a reported or estimated
+        date beats an "on or before" one."""
+        cands = ([self.milestone(entity_id, threshold, metric)] if metric else []) + [
+            self.milestone(entity_id, threshold, None)]
+        crossed = [m for m in cands if m.status == "crossed" and m.date]
+        dated = [m for m in crossed if m.date_basis != "on or before"]
+        return (dated or crossed or cands[-1:])[0]
 
     def first_delivery(self, entity_id: str) -> Event | None:
         return first_delivery(self.fs, entity_id)

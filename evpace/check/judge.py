@@ -78,6 +78,7 @@ class Verdict:
     quote_start: int = 0  # offset of ``quote`` in the document (``start - quote_start`` is the figure in it)
     claim_origin: str = "extractor"
     as_of: str | None = None
+    as_of_basis: str = ""  # given | published | latest date mentioned | none: all data
     now_recomputed: float | str | None = None
     now_verdict: str | None = None
     now_arithmetic: str | None = None
@@ -95,6 +96,8 @@ def relation(x: float, tol: Tolerance, unit: str = "") -> str:
         return f"{fmt_num(x, unit)} {'≥' if x >= tol.low - 1e-9 else '<'} {fmt_num(tol.low, unit)}"
     if tol.bound == "upper":
         return f"{fmt_num(x, unit)} {'≤' if x <= tol.high + 1e-9 else '>'} {fmt_num(tol.high, unit)}"
+    if tol.high - tol.low <= 1 and unit != "percent":
+        return f"{fmt_num(x, unit)} {'=' if tol.contains(x) else '≠'} {fmt_num(tol.center or (tol.low + tol.high) / 2)}"
     where = "within" if tol.contains(x) else "outside"
     return f"{fmt_num(x, unit)} {where} {fmt_num(tol.low, unit)}–{fmt_num(tol.high, unit)}"
 
@@ -151,8 +154,9 @@ class Judge:
             res = handler(self, c)
         else:
             res = handler(c)
-        if res.tolerance is None and c.value is not None and c.unit not in ("date", "rank", "count", "other",
-                                                                             "money"):
+        milestone = c.kind == "fact" and c.scope == "cumulative"
+        if res.tolerance is None and c.value is not None and not milestone and c.unit not in (
+                "date", "rank", "count", "other", "money"):
             res.tolerance = self.tolerance(c)
         res.sources = sorted(set(res.sources) | {f.origin.url for f in res.facts if f.origin.url} |
                              {u for r in res.readings if r.chosen for u in r.sources})
@@ -416,10 +420,7 @@ def check_document(doc: Document, db: Any = None, as_of: dt.date | str | None = 
                     claimed=_claimed(c), recomputed=_round(r.recomputed), verdict=r.verdict, tolerance=r.tolerance,
                     readings=r.readings, arithmetic=r.arithmetic, sources=r.sources, facts=r.facts, note=r.note,
                     entity=c.entity, unit=c.unit, number_text=c.number_text, quote_start=c.sentence_start,
-                    claim_origin=c.origin, as_of=when.isoformat() if when else None)
-        if basis == "latest date mentioned":
-            v.note = "; ".join(x for x in (v.note, "undated article: checked as of the latest date it mentions")
-                               if x)
+                    claim_origin=c.origin, as_of=when.isoformat() if when else None, as_of_basis=basis)
         if later is not None:
             n = later.judge(c)
             v.now_recomputed, v.now_verdict, v.now_arithmetic = _round(n.recomputed), n.verdict, n.arithmetic

@@ -40,6 +40,7 @@ EMPHASIS_WORDS = ("just", "only", "a mere", "merely")
 _ALL = sorted(LOWER_WORDS + UPPER_WORDS + APPROX_WORDS + EMPHASIS_WORDS, key=len, reverse=True)
 _QUAL_RE = re.compile(r"(?:^|(?<=[\s(]))(" + "|".join(re.escape(w) for w in _ALL) + r")(?=\s|$)")
 _TAIL_LOWER = re.compile(r"^(?:-plus\b|\+|\s+or more\b)")
+_HANDED = re.compile(r"\b(?:hand(?:ed|s|ing)?|turn(?:ed|s)?|t[oa]ok|taken|roll(?:ed|s)?|carr(?:y|ied))\s+$")
 _TAIL_UPPER = re.compile(r"^\s+or (?:less|fewer)\b")
 
 
@@ -51,6 +52,7 @@ class Tolerance:
     high: float
     rule: str
     bound: str = "exact"  # exact | approx | lower | upper
+    center: float | None = None  # the claimed value, when the range is not symmetric around it
 
     def contains(self, x: float) -> bool:
         return self.low - 1e-9 <= x <= self.high + 1e-9
@@ -67,7 +69,8 @@ class Tolerance:
         if self.bound == "upper":
             return f"≤ {fmt_num(self.high)}"
         half = (self.high - self.low) / 2
-        if math.isfinite(half) and abs((self.low + self.high) / 2) > 0:
+        symmetric = self.center is None or abs(self.center - (self.low + self.high) / 2) < 1e-9
+        if math.isfinite(half) and symmetric:
             return f"±{fmt_num(half)}"
         return f"[{fmt_num(self.low)}, {fmt_num(self.high)}]"
 
@@ -110,7 +113,8 @@ def qualifier(before: str, after: str = "") -> tuple[str | None, str]:
     if _TAIL_UPPER.match(after):
         return "or less", "upper"
     tail = before[-40:].lower()
-    words = [(m.start(), m.group(1)) for m in _QUAL_RE.finditer(tail)]
+    words = [(m.start(), m.group(1)) for m in _QUAL_RE.finditer(tail)
+             if not (m.group(1) == "over" and _HANDED.search(tail[:m.start()]))]
     # only words that reach the number: nothing but other qualifiers and articles in between
     chosen: str | None = None
     emphasis: str | None = None

@@ -110,8 +110,11 @@ VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|vs\.?|ag
 DURATION_UNIT = re.compile(r"^[\s-]*(?:calendar |full |straight )?(months?|days?|years?|weeks?)\b", re.I)
 YEARS_AND_MONTHS = re.compile(r"^[\s-]*years?\s+and\s+(\w+)\s+months?", re.I)
 PAST = re.compile(r"(?:past|last|next|coming|previous|recent|first|following)\s+$")
-DURATION_CUE = re.compile(r"took|taking|take[sn]?|needed|need(?:s|ing)?|within|after|only|just|spent|\bin\b|\bover\b|"
-                          r"用时|耗时")
+DURATION_CUE = re.compile(r"took|taking|take[sn]?|needed|need(?:s|ing)?|within|spent|\bin (?:just|only|under|less than|"
+                          r"about|roughly|around|some)\b|\bover (?:just|only|about|roughly|some)?\s*$|用时|耗时|"
+                          r"(?:came|reached|got there)\s+(?:\w+\s+){0,2}$")
+DURATION_TO = re.compile(r"^\s*(?:to|before)\s+(?:reach|climb|go|hit|cross|get|deliver|produce|build|pass|top|add|"
+                         r"make|move|achieve|accumulate|roll)")
 FROM_START = re.compile(r"first deliver\w*|from (?:its |the )?(?:launch|start|debut|inception)|since (?:its |the )?"
                         r"(?:launch|start|debut|first)|\bthe first\b|after (?:the |its )?first|of (?:its |"
                         r"the )?launch|after (?:its |"
@@ -226,6 +229,8 @@ PORTION_BEFORE = re.compile(r"(?:the|its|their)\s+(?:latest|next|last|most recen
 DURATION_CONTEXT = re.compile(r"first deliver\w*|million|\d00,000|000th|millionth|\bmark\b|milestone|"
                               r"\bfrom \S+ to\b|launch|\bfirst\b|万|台")
 HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
-                          r"required to|requires?\s+(?:\w+\s+){0,2}$")
+                          r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneeds?\s+(?:\w+\s+){0,3}$")
+BREAKDOWN_START = re.compile(r"^\W*(?:of (?:those|these|which|them|the total)|among (?:them|those|these)|by (?:brand|model)|"
+                             r"within that)\b")
 NOT_MULTIPLIER = re.compile(r"^(?:double|triple)[\s-]digit|^doubl\w* down|^double[\s-](?:check|edged|standard)")
 PERCENT_TO_FIGURE = re.compile(r"^\s*(?:from\s+[^,;]{0,30}?\s+)?to\s+(?:about\s+|around\s+|nearly\s+)?$")

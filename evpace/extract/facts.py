@@ -114,6 +114,10 @@ class DocumentReader:
         out = self._facts(sent, low, ms, ds, nums) if nums else []
         if ms:
             self._set_subject(ms, sent, out)
+        if not nums and ds and re.search(r"\bmonth\b|deliver|sales|sold|record", low):
+            d = ds[-1]  # "December itself was the busiest month in its history." dates what follows
+            if d.precision in ("month", "quarter", "half") and not _is_event(self, d):
+                self.ctx.period, self.ctx.scope = d.period, _scope_of(d.precision)
         if not out:  # a heading such as "Deliveries in July:" sets the metric and period of a list
             metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
             if metric and (low.rstrip().endswith(":") or not nums):
@@ -132,7 +136,8 @@ class DocumentReader:
         if nxt and self.text[first.end:first.end + 2] in ("'s", "’s"):
             first = nxt[0]  # "Xiaomi's second model, the YU7, ...": the model is what the sentence is about
         self.ctx.subject = first
-        self.ctx.subject_had_facts = any(f.entity_id == first.entity_id for f in out)
+        lead = first.start - sent.start < 25 and not C.BREAKDOWN_START.match(self.low_text[sent.start:sent.end])
+        self.ctx.subject_had_facts = lead and any(f.entity_id == first.entity_id for f in out)
         orgs = [m for m in ms if m.kind != "model"]
         if orgs:
             org = orgs[0] if orgs[0].start - sent.start < 40 else orgs[-1]
@@ -253,7 +258,8 @@ class DocumentReader:
             if dur:
                 pre = self.low_text[max(sent.start, n.start - 30):n.start]
                 post = self.low_text[n.end + dur.end():n.end + dur.end() + 12]
-                if not C.PAST.search(pre) and (C.DURATION_CUE.search(pre) or C.DURATION_AFTER.match(post)) and \
+                if not C.PAST.search(pre) and (C.DURATION_CUE.search(pre) or C.DURATION_AFTER.match(post)
+                                               or C.DURATION_TO.match(post)) and \
                         not re.match(
                         r"\s*(?:earlier|ago|later|before|prior|since|previously)", post) and \
                         C.DURATION_CONTEXT.search(self.low_text[sent.start:sent.end]):
@@ -280,6 +286,8 @@ class DocumentReader:
         """A percent or ratio about money, shares or the market, not a maker's volume: a finance word
         nearer the figure (in its clause) than any volume word."""
         clause = self._clause(sent, n)
+        if not C.VOLUME_WORD.search(self.low_text[clause[0]:clause[1]]):
+            clause = (sent.start, sent.end)  # "..., while XPeng gained 5.1%": the sentence is about shares
         text = self.low_text[clause[0]:min(clause[1], n.end + 40)]
         pos = n.start - clause[0]
 
@@ -376,26 +384,35 @@ class DocumentReader:
         return out
 
     def _respectively(self, low: str, ms: list[Mention], nums: list[NumberMatch]) -> dict[int, Mention]:
-        """"A, B and C delivered X, Y and Z (respectively)": the i-th figure belongs to the i-th maker."""
+        """"A, B and C delivered X, Y and Z (respectively)": the i-th figure of a list belongs to the i-th
+        maker of the list of names just before it."""
         if len(ms) < 2 or len(nums) < 2:
             return {}
-        dedup: list[Mention] = []
-        for m in (m for m in ms if m.end <= nums[0].start):
-            if not dedup or dedup[-1].entity_id != m.entity_id:
-                dedup.append(m)
-        run = [nums[0]]
+        runs: list[list[NumberMatch]] = [[nums[0]]]
         for a, b in zip(nums, nums[1:], strict=False):
-            if re.fullmatch(r"(?:%|\s|vehicles|units|cars)*(?:,|,? and|and)\s*", self.low_text[a.end:b.start]):
-                run.append(b)
+            if re.fullmatch(r"(?:%|\s|vehicles|units|cars|per cent|percent)*(?:,|,? and|and)\s*",
+                            self.low_text[a.end:b.start]):
+                runs[-1].append(b)
             else:
-                break
-        ents_joined = len(dedup) >= 2 and all(
-            re.fullmatch(r"[^.;:]{0,40}?(?:,|,? and|and|&)\s*(?:the\s+)?", self.low_text[a.end:b.start])
-            for a, b in zip(dedup[-len(run):], dedup[-len(run) + 1:], strict=False))
-        if "respectively" not in low and not (ents_joined and len(dedup) >= len(run)):
-            return {}
-        k = min(len(dedup), len(run))
-        return {n.start: m for n, m in zip(run[:k], dedup[-k:], strict=True)} if k >= 2 else {}
+                runs.append([b])
+        out: dict[int, Mention] = {}
+        for run in runs:
+            if len(run) < 2:
+                continue
+            prev_end = max((n.end for n in nums if n.end <= run[0].start), default=0)
+            names: list[Mention] = []
+            for m in (m for m in ms if prev_end <= m.start and m.end <= run[0].start):
+                if not names or names[-1].entity_id != m.entity_id:
+                    names.append(m)
+            joined = len(names) >= 2 and all(
+                re.fullmatch(r"[^.;:]{0,40}?(?:,|,? and|and|&)\s*(?:the\s+)?", self.low_text[a.end:b.start])
+                for a, b in zip(names[-len(run):], names[-len(run) + 1:], strict=False))
+            if "respectively" not in low and not (joined and len(names) >= len(run)):
+                continue
+            k = min(len(names), len(run))
+            if k >= 2:
+                out.update({n.start: m for n, m in zip(run[:k], names[-k:], strict=True)})
+        return out
 
     def _entity(self, sent: Sentence, n, ms: list[Mention], clause: tuple[int, int]) -> Mention | None:
         right = [m for m in ms if 0 <= m.start - n.end <= 3 and re.fullmatch(r"[\s-]*", self.text[n.end:m.start])]
