@@ -162,6 +162,15 @@ class DocumentReader:
                 return Mention(m.start, m.end, m.text, child.id, child.kind, child.parent)  # "Tesla ... China-made"
         return m
 
+    def _as_brand(self, m: Mention) -> Mention:
+        """A group named where its brand is meant: the brand of the same name."""
+        if self.registry is None or m.kind != "group":
+            return m
+        for child in self.registry.children(m.entity_id):
+            if any(a.lower().startswith(m.text.lower()) for a in (child.name, *child.aliases)):
+                return Mention(m.start, m.end, m.text, child.id, child.kind, child.parent)
+        return m
+
     def _subject_for(self, head: str) -> Mention | None:
         """The maker a sentence without a name of its own is about."""
         if C.SUBJECT_REF.search(head) and self.ctx.org is not None:
@@ -409,6 +418,8 @@ class DocumentReader:
                 for a, b in zip(names[-len(run):], names[-len(run) + 1:], strict=False))
             if "respectively" not in low and not (joined and len(names) >= len(run)):
                 continue
+            if names and re.match(r"\W*(?:brands?|marques?)\b", self.low_text[names[-1].end:names[-1].end + 10]):
+                names = [self._as_brand(m) for m in names]  # "the NIO, ONVO and Firefly brands"
             k = min(len(names), len(run))
             if k >= 2:
                 out.update({n.start: m for n, m in zip(run[:k], names[-k:], strict=True)})
@@ -510,7 +521,8 @@ class DocumentReader:
         if m is None:
             return None
         between = self.low_text[max(m.end, sent.start):n.start] if m.end <= n.start else ""
-        if C.MARKET.search(between) or (not ms and C.MARKET.search(low[:rel])) or C.GENERIC_BETWEEN.search(between):
+        if C.MARKET.search(between) or (not ms and C.MARKET.search(low[:rel])) or (
+                forced is None and C.GENERIC_BETWEEN.search(between)):
             return None
         if n.unit == "ordinal" and d is None and not re.search(r"(?:\bits|'s|’s|their)\s+$", low[:rel]) \
                 and not C.SAME_DAY.search(low):
