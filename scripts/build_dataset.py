@@ -61,13 +61,13 @@ stelato|Stelato|brand|hima|none||Stelato;享界|BAIC-Huawei brand; no figures in
 maextro|Maextro|brand|hima|none||Maextro;尊界|JAC-Huawei brand; no figures in the data.
 shangjie|Shangjie|brand|hima|none||Shangjie;SAIC-Huawei Shangjie;尚界|SAIC-Huawei brand; no figures in the data.
 li-auto|Li Auto|brand||none||Li Auto;Li Auto Inc.;Lixiang;理想汽车|
-xpeng|XPeng|brand||none||XPeng;Xpeng;XPENG;XPeng Inc.;Xiaopeng;小鹏汽车|
-leapmotor|Leapmotor|brand||none||Leapmotor;Leap Motor;零跑汽车|
+xpeng|XPeng|brand||none||XPeng;Xpeng;XPENG;XPeng Inc.;Xiaopeng;小鹏汽车;小鹏|
+leapmotor|Leapmotor|brand||none||Leapmotor;Leap Motor;零跑汽车;零跑|
 byd|BYD|brand||none||BYD;BYD Auto;比亚迪|Figures are NEV sales.
 tesla-china|Tesla China|brand|tesla|none|milestones.csv:85|Tesla China;Tesla Shanghai;Giga Shanghai;特斯拉中国|\
 CPCA wholesale of China-made cars incl. exports, unless basis=domestic.
 zeekr|Zeekr|brand||none||Zeekr;ZEEKR;极氪|Geely brand (no Geely entity).
-xiaomi|Xiaomi Auto|brand||none||Xiaomi;Xiaomi Auto;Xiaomi EV;Xiaomi Automobile;小米汽车|
+xiaomi|Xiaomi Auto|brand||none||Xiaomi;Xiaomi Auto;Xiaomi EV;Xiaomi Automobile;小米汽车;小米|
 aito-m5|AITO M5|model|aito|none||M5;AITO M5|
 aito-m7|AITO M7|model|aito|none||M7;AITO M7|
 aito-m8|AITO M8|model|aito|none||M8;AITO M8|

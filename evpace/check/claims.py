@@ -630,6 +630,13 @@ def _link(claims: list[Claim], ctx: DocContext) -> None:
                 c.detail["within"] = {"value": d.value, "unit": d.unit, "bound": d.bound, "text": d.number_text}
                 d.detail["fact_value"] = c.value
         if c.kind == "ratio":
+            before = ctx.mentions_in(sent.start, c.start)
+            prev_lo = ctx.sentences[max(i - 1, 0)].start
+            earlier = [d for d in claims if d.unit == "vehicles" and d.kind == "fact" and prev_lo <= d.start < c.start]
+            if before:  # the maker named before the figure in its own sentence
+                c.entity_id, c.entity = before[-1].entity_id, before[-1].text
+            elif earlier:  # "That performance is 2.3 times ...": the figure just talked about
+                c.entity_id, c.entity = earlier[-1].entity_id, earlier[-1].entity
             after = ctx.mentions_in(c.end, sent.end)
             than = _THAN.search(ctx.low, c.end, sent.end)
             others = [m for m in after if than and m.start >= than.start() and m.entity_id != c.entity_id] or \
@@ -637,7 +644,6 @@ def _link(claims: list[Claim], ctx: DocContext) -> None:
             if others:
                 c.detail["other_entity"] = others[0].entity_id
                 c.detail["other_text"] = others[0].text
-            prev_lo = ctx.sentences[max(i - 1, 0)].start
             figs = [d for d in claims if d.entity_id == c.entity_id and prev_lo <= d.start < c.start]
             vol = [d for d in figs if d.unit == "vehicles" and d.kind == "fact"]
             span = [d for d in figs if d.kind == "duration" and d.unit == "months"]

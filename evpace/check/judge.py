@@ -87,6 +87,9 @@ class Verdict:
 
 
 def unverifiable(arithmetic: str, note: str = "", **kw: Any) -> Result:
+    """A claim the data cannot decide; with no arithmetic to show, the arithmetic says what is missing."""
+    if arithmetic in ("", "—") and note:
+        arithmetic = f"cannot recompute: {note}"
     return Result(None, UNVERIFIABLE, arithmetic, note=note, **kw)
 
 

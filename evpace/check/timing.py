@@ -335,8 +335,9 @@ def ratio(j: Judge, c: Claim) -> Result:
     a, b = c.entity_id, d.get("other_entity")
     if not a or not b:
         return unverifiable("—", "the article does not name what is compared", tolerance=tol)
-    na, nb, metric = j.data.name(a), j.data.name(b), j.metric(c)
     fig, n = d.get("figure"), int(d.get("months") or 0)
+    na, nb = j.data.name(a), j.data.name(b)
+    metric = (fig or {}).get("metric") or j.metric(c)  # the metric of the figure compared
     readings: list[Reading] = []
 
     def add(name: str, x: float | None, arith: str, sources: list[str]) -> None:

@@ -84,7 +84,7 @@ NOT_VOLUME_AFTER = re.compile(
     r"kilometers?|kilometres?|km|miles|people|users|owners|customers|members|shares|seats|hours|minutes|seconds|"
     r"yuan|dollars|euros|times|percent|models|trims|variants|lines|plants|factories|suppliers|followers|views|"
     r"likes|pages|tops|chips|horsepower|hp|nm|kw|kwh|mah|gb|tb|pixels|inches|liters|litres|tons|tonnes|kg|"
-    r"swaps|charges|orders? backlog|applications|signatures|votes|downloads|partners|dealers|points)\b|"
+    r"volts?|v|swaps|charges|orders? backlog|applications|signatures|votes|downloads|partners|dealers|points)\b|"
     r"\s*(?:匹|千瓦|公里|千米|度电|座|家|个|万元|元)",
     re.IGNORECASE)
 PERCENT_SKIP = re.compile(r"^\s*(?:market )?(?:share|stake|margin|penetration|rate|discount|interest|owned|equity|"
@@ -107,10 +107,14 @@ QOQ = re.compile(r"quarter[\s-]on[\s-]quarter|quarter[\s-]over[\s-]quarter|\bqoq
 VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|vs\.?|against|above|below)\s+(?:[^.;%\d]{0,50}?"
                      r"\b)?(?:(\d{4})(?!\d)|"
                      r"(last year|the previous year|a year earlier|the prior year))")
-DURATION_UNIT = re.compile(r"^[\s-]*(?:calendar |full |straight )?(months?|days?|years?|weeks?)\b", re.I)
+DURATION_UNIT = re.compile(r"^[\s-]*(?:calendar |full |straight )?(months?|days?|years?|weeks?)\b|^(天|个多?月|年多?)",
+                           re.I)
+ZH_DURATION_UNIT = {"天": "days", "个月": "months", "个多月": "months", "年": "years", "年多": "years"}
+UP = re.compile(r"\b(?:up|rose|rise|rising|grew|grow\w*|gain\w*|increase\w*|jump\w*|climb\w*|higher|more|surg\w*|"
+                r"soar\w*)\b|增长|上升|提升|增加")
 YEARS_AND_MONTHS = re.compile(r"^[\s-]*years?\s+and\s+(\w+)\s+months?", re.I)
 PAST = re.compile(r"(?:past|last|next|coming|previous|recent|first|following)\s+$")
-DURATION_CUE = re.compile(r"took|taking|take[sn]?|needed|need(?:s|ing)?|within|spent|\bin (?:just|only|under|less than|"
+DURATION_CUE = re.compile(r"用了|仅用|只用|历时|花了|took|taking|take[sn]?|needed|need(?:s|ing)?|within|spent|\bin (?:just|only|under|less than|"
                           r"about|roughly|around|some)\b|\bover (?:just|only|about|roughly|some)?\s*$|用时|耗时|"
                           r"(?:came|reached|got there)\s+(?:\w+\s+){0,2}$")
 DURATION_TO = re.compile(r"^\s*(?:to|before)\s+(?:reach|climb|go|hit|cross|get|deliver|produce|build|pass|top|add|"
@@ -119,10 +123,10 @@ FROM_START = re.compile(r"first deliver\w*|from (?:its |the )?(?:launch|start|de
                         r"(?:launch|start|debut|first)|\bthe first\b|after (?:the |its )?first|of (?:its |"
                         r"the )?launch|after (?:its |"
                         r"the )?launch")
-FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$")
+FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$|从第?$")
 TO_BEFORE = re.compile(r"(?:\bto|reach\w*|hit|cross\w*|pass\w*|top\w*|clear\w*|\bof|\bfirst)\s+(?:the\s+|its\s+|"
                        r"their\s+)?"
-                       r"(?:first\s+)?$")
+                       r"(?:first\s+)?$|(?:到|至)第?$|前$")
 CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|, but\b|, and\b| but | compared with |, versus ")
 MONTHLY = re.compile(r"\bmonthly\b|in a single month|\ba month\b|per month|单月|月度")
 ZH_MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-—–~至到]\s*(\d{1,2})\s*月")

@@ -255,6 +255,8 @@ class DocumentReader:
                 continue  # the "seven" of "one year and seven months"
             if n.unit == "times" and (n.text[-1:] == "X" or C.NOT_MULTIPLIER.match(self.low_text[n.start:n.end + 8])):
                 continue  # "the 7X" is a model; "double-digit" is no ratio
+            if n.is_percent and i > 0 and nums[i - 1].is_money and n.start - nums[i - 1].end < 30:
+                continue  # "revenue was RMB 44.3 billion, up 6.1%"
             if n.is_percent or n.unit == "times":
                 if C.PERCENT_SKIP.match(after) or C.PERCENT_SKIP_BEFORE.search(before) or self._financial(sent, n):
                     continue
@@ -623,7 +625,7 @@ class DocumentReader:
             change = "yoy"
         if h is not None and h.kind == "actual" and not change and h.scope in ("month", "quarter", "year", "ytd"):
             change = "yoy"  # a bare "up 92.6%" on a monthly or annual figure is year-on-year by convention
-        value = -n.value if C.DOWN.search(low[max(0, rel - 30):rel + len(n.text) + 12]) else n.value
+        value = -n.value if _falling(low, rel, len(n.text)) else n.value
         if h is not None:
             return replace(h, value=value, unit="percent", bound=n.bound_hint or "exact", start=n.start,
                            end=n.end, change=change, quote=sent.text, sentence_start=sent.start, number_text=n.text)
@@ -708,6 +710,8 @@ class DocumentReader:
             if months is None:
                 return None
             value, unit, end = n.value * 12 + months, "months", n.end + m.end()
+        elif m.group(1) is None:
+            unit = C.ZH_DURATION_UNIT[m.group(2)]
         else:
             unit = m.group(1).lower().rstrip("s") + "s"
             if unit == "weeks":
@@ -735,6 +739,17 @@ class DocumentReader:
                          kind=C.kind_of(low[:n.start - sent.start], ""), start=n.start, end=end, quote=sent.text,
                          sentence_start=sent.start, from_threshold=frm, to_threshold=to,
                          number_text=self.text[n.start:end])
+
+
+def _falling(low: str, rel: int, length: int) -> bool:
+    """Is the change a decline? The direction word nearest before the figure decides ("增长33.3%，同比下降24.4%"),
+    else one just after it ("a 7.1% decline")."""
+    before = low[max(0, rel - 30):rel]
+    ups = [m.end() for m in C.UP.finditer(before)]
+    downs = [m.end() for m in C.DOWN.finditer(before)]
+    if ups or downs:
+        return max(downs, default=-1) > max(ups, default=-1)
+    return bool(C.DOWN.search(low[rel + length:rel + length + 12]))
 
 
 def _is_event(reader: DocumentReader, d) -> bool:
