@@ -114,7 +114,8 @@ UP = re.compile(r"\b(?:up|rose|rise|rising|grew|grow\w*|gain\w*|increase\w*|jump
                 r"soar\w*)\b|增长|上升|提升|增加")
 YEARS_AND_MONTHS = re.compile(r"^[\s-]*years?\s+and\s+(\w+)\s+months?", re.I)
 PAST = re.compile(r"(?:past|last|next|coming|previous|recent|first|following)\s+$")
-DURATION_CUE = re.compile(r"用了|仅用|只用|历时|花了|took|taking|take[sn]?|needed|need(?:s|ing)?|within|spent|\bin (?:just|only|under|less than|"
+DURATION_CUE = re.compile(r"用了|仅用|只用|历时|花了|took|taking|take[sn]?|needed|need(?:s|ing)?|within|spent|"
+                          r"\bin (?:just|only|under|less than|"
                           r"about|roughly|around|some)\b|\bover (?:just|only|about|roughly|some)?\s*$|用时|耗时|"
                           r"(?:came|reached|got there)\s+(?:\w+\s+){0,2}$")
 DURATION_TO = re.compile(r"^\s*(?:to|before)\s+(?:reach|climb|go|hit|cross|get|deliver|produce|build|pass|top|add|"
@@ -234,7 +235,8 @@ DURATION_CONTEXT = re.compile(r"first deliver\w*|million|\d00,000|000th|milliont
                               r"\bfrom \S+ to\b|launch|\bfirst\b|万|台")
 HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
                           r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneeds?\s+(?:\w+\s+){0,3}$")
-BREAKDOWN_START = re.compile(r"^\W*(?:of (?:those|these|which|them|the total)|among (?:them|those|these)|by (?:brand|model)|"
+BREAKDOWN_START = re.compile(r"^\W*(?:of (?:those|these|which|them|the total)|among (?:them|those|these)|"
+                             r"by (?:brand|model)|"
                              r"within that)\b")
 NOT_MULTIPLIER = re.compile(r"^(?:double|triple)[\s-]digit|^doubl\w* down|^double[\s-](?:check|edged|standard)")
 PERCENT_TO_FIGURE = re.compile(r"^\s*(?:from\s+[^,;]{0,30}?\s+)?to\s+(?:about\s+|around\s+|nearly\s+)?$")
