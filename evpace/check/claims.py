@@ -606,6 +606,7 @@ def _thresholds_used(claims: list[Claim], ctx: DocContext) -> list[tuple[int, in
     return spans
 
 
+_COMPARED = re.compile(r"\s*(?:more|less|fewer|higher|lower|above|below|ahead of|behind)(?:\s+than)?\b")
 _SAME_DAY = re.compile(r"same day|that day|the same time|on that date")
 _THAN = re.compile(r"\b(?:than|as|compared (?:with|to)|versus|vs\.?)\b")
 
@@ -629,6 +630,11 @@ def _link(claims: list[Claim], ctx: DocContext) -> None:
                 d = spans[0]
                 c.detail["within"] = {"value": d.value, "unit": d.unit, "bound": d.bound, "text": d.number_text}
                 d.detail["fact_value"] = c.value
+        if c.kind == "percent_change":
+            m = _COMPARED.match(ctx.low, c.end)
+            others = [x for x in ctx.mentions_in(c.end, m.end() + 40) if x.entity_id != c.entity_id] if m else []
+            if others and others[0].start - m.end() < 25:  # "4% more than NIO": against another maker
+                c.detail["other_entity"], c.detail["other_text"] = others[0].entity_id, others[0].text
         if c.kind == "ratio":
             before = ctx.mentions_in(sent.start, c.start)
             prev_lo = ctx.sentences[max(i - 1, 0)].start

@@ -112,7 +112,19 @@ class DataView:
                      [f for v in vals for f in v.facts[:1]]), []
 
     def year(self, entity_id: str, year: int, metric: str) -> tuple[Value | None, str | None]:
-        """The year's total, or None and (when partly known) the last month counted."""
+        """The year's total, or None and (when partly known) the last month counted. Months before the
+        first delivery count as zero."""
+        fd = self.first_delivery(entity_id)
+        start = fd.date[:7] if fd else None
+        months = [f"{year}-{m:02d}" for m in range(1, 13)]
+        before = [p for p in months if start and p < start]
+        if before and len(before) < 12:
+            v, missing = self.months(entity_id, metric, months[len(before):])
+            if v is not None:
+                v.how = (f"sum of the monthly figures {months[len(before)]}..{year}-12 (nothing before the first "
+                         f"delivery, {fd.date})")
+                v.events = [fd]
+                return v, f"{year}-12"
         act = year_actual(self.fs, self.sb, entity_id, year, metric)
         if act.value is None:
             return None, None
@@ -122,6 +134,8 @@ class DataView:
                          act.facts), act.through
         lo, hi = _bounds(act.value, act.bound)
         how = f"sum of the 12 monthly figures of {year}" if act.how == "monthly sum" else act.how
+        if act.how != "monthly sum" and act.facts:
+            how = f"{act.how} ({act.facts[0].bound}, {act.facts[0].origin.publisher or act.facts[0].origin.url})"
         return Value(act.value, lo, hi, how, act.facts), act.through
 
     def value(self, entity_id: str, metric: str, scope: str, period: str) -> Value | None:

@@ -227,6 +227,8 @@ class Judge:
         tol = self.tolerance(c, "percent")
         if c.entity_id is None or not c.period:
             return unverifiable("—", "no maker or period to recompute the change for", tolerance=tol)
+        if c.detail.get("other_entity"):
+            return self._versus(c, tol)
         base_scope, base_period = _base_period(c)
         if base_period is None:
             return unverifiable("—", f"cannot tell what the change '{c.change or '?'}' is measured against",
@@ -237,10 +239,14 @@ class Judge:
         base = self.data.value(c.entity_id, metric, base_scope, base_period)
         if cur is not None and base is not None and base.value:
             r = pct(cur.value, base.value)
+            lo = pct(cur.low, base.high) if base.high else -100.0
+            hi = pct(cur.high, base.low) if base.low else math.inf
+            spread = f" (between {lo:+.1f}% and {hi:+.1f}% given the bounds)" if hi - lo > 0.05 else ""
             readings.append(Reading("data: both figures from the dataset", r,
-                                    f"{fmt_num(cur.value)} ({c.period}) / {fmt_num(base.value)} ({base_period}) − 1 "
-                                    f"= {r:+.1f}%; {relation(r, tol, 'percent')}",
-                                    CONSISTENT if tol.contains(r) else INCONSISTENT,
+                                    f"{fmt_num(cur.value)} ({c.period}, {cur.how}) / {fmt_num(base.value)} "
+                                    f"({base_period}, {base.how}) − 1 = {r:+.1f}%{spread}; "
+                                    f"{relation(r, tol, 'percent')}",
+                                    CONSISTENT if tol.overlaps(lo, hi) else INCONSISTENT,
                                     sources=cur.sources + base.sources))
         a_cur = self.article_figure(c, c.period, c.claim_kind)
         a_base = self.article_figure(c, base_period)
@@ -259,6 +265,22 @@ class Judge:
         facts = (cur.facts + base.facts) if ch.name.startswith("data") and cur and base else []
         return Result(ch.value, ch.verdict, ch.arithmetic, readings, facts=facts, tolerance=tol,
                       note=_disagree(readings))
+
+    def _versus(self, c: Claim, tol: Tolerance) -> Result:
+        """"4% more than NIO": the two makers' figures for the same period."""
+        other = c.detail["other_entity"]
+        metric = self.metric(c)
+        a = self.data.value(c.entity_id, metric, c.scope, c.period)
+        b = self.data.value(other, metric, c.scope, c.period)
+        na, nb = self.data.name(c.entity_id), self.data.name(other)
+        if a is None or b is None or not b.value:
+            return unverifiable("—", f"no {c.scope} {c.period} {metric} figure for "
+                                f"{na if a is None else nb} in the data {self.when}", tolerance=tol)
+        r = pct(a.value, b.value)
+        arith = (f"{na} {fmt_num(a.value)} / {nb} {fmt_num(b.value)} ({c.period}) − 1 = {r:+.1f}%; "
+                 f"{relation(r, tol, 'percent')}")
+        return Result(r, CONSISTENT if tol.contains(r) else INCONSISTENT, arith, facts=a.facts + b.facts,
+                      tolerance=tol)
 
     def target_arithmetic(self, c: Claim) -> Result:
         """"550,000, a 34% increase compared with 2025 (more than 410,000)": the target over the base

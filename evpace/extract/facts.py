@@ -136,7 +136,7 @@ class DocumentReader:
         if nxt and self.text[first.end:first.end + 2] in ("'s", "’s"):
             first = nxt[0]  # "Xiaomi's second model, the YU7, ...": the model is what the sentence is about
         self.ctx.subject = first
-        lead = first.start - sent.start < 25 and not C.BREAKDOWN_START.match(self.low_text[sent.start:sent.end])
+        lead = ms[0].start - sent.start < 25 and not C.BREAKDOWN_START.match(self.low_text[sent.start:sent.end])
         self.ctx.subject_had_facts = lead and any(f.entity_id == first.entity_id for f in out)
         orgs = [m for m in ms if m.kind != "model"]
         if orgs:
