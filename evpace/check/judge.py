@@ -148,11 +148,11 @@ class Judge:
 
     # -- dispatch -------------------------------------------------------------------------------------
     def judge(self, c: Claim) -> Result:
-        from . import timing
+        from . import forward, ranks, timing
 
         handler = {"fact": self.fact, "percent_change": self.percent_change, "ratio": self.ratio,
                    "run_rate": self.run_rate, "target_arithmetic": self.target_arithmetic,
-                   "duration": timing.duration, "rank": timing.rank, "forward": timing.forward}[c.kind]
+                   "duration": timing.duration, "rank": ranks.rank, "forward": forward.forward}[c.kind]
         if c.kind in ("duration", "rank", "forward"):
             res = handler(self, c)
         else:

@@ -1,6 +1,6 @@
-"""Claims about time: milestones reached (and when), durations, ranks, ratios of pace, and forward-looking
-claims judged by the forecast hook. Each function takes the :class:`~evpace.check.judge.Judge` and a claim
-and returns a :class:`~evpace.check.judge.Result`.
+"""Claims about time: milestones reached (and when), first deliveries, durations, and ratios of pace
+("2.3 times faster"). Each function takes the :class:`~evpace.check.judge.Judge` and a claim and returns a
+:class:`~evpace.check.judge.Result` (ranks: :mod:`.ranks`; forward-looking claims: :mod:`.forward`).
 
 Elapsed time is measured from date *windows*: a date known to the day is one day, a date known to the
 month (or estimated within a month) is that whole month, "early 2024" is January to April. A month
@@ -11,7 +11,6 @@ time the windows allow is within its tolerance (the note says when that depends 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import TYPE_CHECKING
 
 from ..model import month_end
@@ -43,7 +42,7 @@ def period_window(period: str) -> Window | None:
         return None
 
 
-def _w(w: Window) -> str:
+def window_text(w: Window) -> str:
     a, b = w
     if a == dt.date.min:
         return f"on or before {b}"
@@ -122,17 +121,17 @@ def milestone_fact(j: Judge, c: Claim) -> Result:
         if claimed and ms.latest_cumulative_period and ms.latest_cumulative is not None and \
                 ms.latest_cumulative < threshold and period_window(ms.latest_cumulative_period)[1] >= claimed[1]:
             return Result(ms.latest_cumulative, INCONSISTENT, f"{name}: {latest}, below {fmt_num(threshold)} "
-                          f"after the claimed date ({_w(claimed)})", facts=ms.facts)
+                          f"after the claimed date ({window_text(claimed)})", facts=ms.facts)
         extra = _parent_context(j, c, claimed)
         return unverifiable(f"{name}: {fmt_num(threshold)} not reached in the data {j.when}; {latest}",
                             "; ".join(x for x in (f"the data {j.when} does not reach the claimed date", extra) if x),
                             facts=ms.facts)
-    arith = f"{name} crossed {fmt_num(threshold)} {_when(ms)} ({ms.metric}, {ms.date_basis})"
+    arith = f"{name} crossed {fmt_num(threshold)} {when_text(ms)} ({ms.metric}, {ms.date_basis})"
     if claimed is None:
         return Result(ms.date, CONSISTENT, arith + " — the article gives no date", facts=ms.facts,
                       note=metric_note)
     ok = max(w[0], claimed[0]) <= min(w[1], claimed[1])
-    arith += f"; claimed {_w(claimed)}: {'matches' if ok else 'does not match'}"
+    arith += f"; claimed {window_text(claimed)}: {'matches' if ok else 'does not match'}"
     return Result(ms.date, CONSISTENT if ok else INCONSISTENT, arith, facts=ms.facts, note=metric_note)
 
 
@@ -140,7 +139,7 @@ def _round_threshold(v: float) -> bool:
     return v >= 10_000 and v % 10_000 == 0
 
 
-def _when(ms) -> str:
+def when_text(ms) -> str:
     return f"on {ms.date}" if len(ms.date or "") == 10 else f"in {ms.date}"
 
 
@@ -167,7 +166,7 @@ def not_yet(j: Judge, c: Claim) -> Result:
     ms = j.data.crossing(c.entity_id, threshold, None)
     w = milestone_window(ms)
     if w is not None:
-        return Result(ms.date, INCONSISTENT, f"{name} crossed {fmt_num(threshold)} {_when(ms)} ({ms.metric})",
+        return Result(ms.date, INCONSISTENT, f"{name} crossed {fmt_num(threshold)} {when_text(ms)} ({ms.metric})",
                       facts=ms.facts)
     if ms.latest_cumulative is None:
         return unverifiable("—", f"no cumulative figure of {name} in the data {j.when}")
@@ -190,7 +189,7 @@ def date_fact(j: Judge, c: Claim) -> Result:
         w = event_window(fd)
         ok = max(w[0], claimed[0]) <= min(w[1], claimed[1])
         return Result(fd.date, CONSISTENT if ok else INCONSISTENT,
-                      f"{name}'s first delivery: {fd.date}; '{c.detail['claimed_date']}' = {_w(claimed)}: "
+                      f"{name}'s first delivery: {fd.date}; '{c.detail['claimed_date']}' = {window_text(claimed)}: "
                       f"{'within' if ok else 'outside'}", sources=[fd.origin.url] if fd.origin else [])
     threshold = c.value or 0.0
     readings = []
@@ -200,9 +199,9 @@ def date_fact(j: Judge, c: Claim) -> Result:
         if w is None:
             continue
         ok = max(w[0], claimed[0]) <= min(w[1], claimed[1])
-        readings.append(Reading(f"{metric} crossing", ms.date, f"{name} crossed {fmt_num(threshold)} in {metric} "
-                                f"{_when(ms)} ({ms.date_basis}); '{c.detail['claimed_date']}' = {_w(claimed)}: "
-                                f"{'within' if ok else 'outside'}", CONSISTENT if ok else INCONSISTENT,
+        arith = (f"{name} crossed {fmt_num(threshold)} in {metric} {when_text(ms)} ({ms.date_basis}); "
+                 f"'{c.detail['claimed_date']}' = {window_text(claimed)}: {'within' if ok else 'outside'}")
+        readings.append(Reading(f"{metric} crossing", ms.date, arith, CONSISTENT if ok else INCONSISTENT,
                                 sources=ms.sources))
     if not readings:
         ms = j.data.milestone(c.entity_id, threshold, None)
@@ -240,7 +239,7 @@ def _end(j: Judge, c: Claim) -> tuple[Window | None, dt.date | None, str, list, 
     ms = j.data.crossing(c.entity_id, to, c.metric)
     w = milestone_window(ms) if ms.date_basis != "on or before" else None
     if w is not None:
-        return w, _point(w, ms.date), f"{fmt_num(to)} {_when(ms)} ({_basis(ms)})", ms.facts, ""
+        return w, _point(w, ms.date), f"{fmt_num(to)} {when_text(ms)} ({_basis(ms)})", ms.facts, ""
     w = period_window(c.period) if c.period else None
     if w is not None:
         return (w, _point(w, c.period), f"{fmt_num(to)} on {c.period} (the article's own date)", [],
@@ -256,7 +255,7 @@ def _start(j: Judge, c: Claim) -> tuple[Window | None, dt.date | None, str, list
         w = milestone_window(ms) if ms.date_basis != "on or before" else None
         if w is None:
             return None, None, "", [], [], f"no date for {fmt_num(frm)} in the data {j.when}"
-        return w, _point(w, ms.date), f"{fmt_num(frm)} {_when(ms)} ({_basis(ms)})", ms.facts, [], ""
+        return w, _point(w, ms.date), f"{fmt_num(frm)} {when_text(ms)} ({_basis(ms)})", ms.facts, [], ""
     fd = j.data.first_delivery(c.entity_id)
     note = "" if frm == 0 or c.detail.get("from_event") else "read as counted from the first delivery"
     if fd is None:
@@ -313,7 +312,7 @@ def _fallback_starts(j: Judge, c: Claim, end: Window | None) -> list[Reading]:
             m = months_frac(w[0], end[1])
             v = m / 12 if c.unit == "years" else m
             out.append(Reading(f"from {kind.replace('_', ' ')} ({e.date}) instead of first delivery", round(v, 1),
-                               f"{e.date} → {_w(end)} = {fmt_num(round(v, 1))} {c.unit}", UNVERIFIABLE,
+                               f"{e.date} → {window_text(end)} = {fmt_num(round(v, 1))} {c.unit}", UNVERIFIABLE,
                                why="not chosen: not a first delivery", sources=[e.origin.url] if e.origin else []))
     return out
 
@@ -425,233 +424,3 @@ def _months_to_reach(j: Judge, entity_id: str, metric: str, target: float) -> tu
         total += v.value
         p = month_add(p, 1)
     return None
-
-
-# -- ranks ----------------------------------------------------------------------------------------------
-def _peers(j: Judge, entity_id: str | None, group: str) -> list[str]:
-    reg = j.data.fs.registry
-    related = set()
-    if entity_id:
-        related = {entity_id} | {a.id for a in reg.ancestors(entity_id)}
-        related |= {e.id for e in reg if entity_id in {a.id for a in reg.ancestors(e.id)}}
-    return [e.id for e in reg if e.kind != "model" and e.id not in related
-            and (group != "upstart" or "upstart" in e.tags)]
-
-
-def rank(j: Judge, c: Claim) -> Result:
-    """"the first upstart to reach 1 million" (order of crossing), "the fastest" (months from first
-    delivery), "the other five have all joined" (a count)."""
-    d = c.detail
-    if c.unit == "count":
-        return _count(j, c)
-    chosen_group = d.get("peers_named") or d.get("peers_context") or "all"
-    readings = []
-    for group in dict.fromkeys([chosen_group, "upstart" if chosen_group == "all" else "all"]):
-        r = _rank_in(j, c, group)
-        r.chosen = group == chosen_group
-        if r.chosen:
-            r.why = ("the article says which makers it compares" if d.get("peers_named") else
-                     "the article is about upstarts" if group == "upstart" else "no peer group named: every maker")
-        readings.append(r)
-    ch = readings[0]
-    if ch.value is None:
-        return unverifiable(ch.arithmetic, readings=readings)
-    return Result(ch.value, ch.verdict, ch.arithmetic, readings, note=_other(readings), sources=ch.sources)
-
-
-def _other(readings: list[Reading]) -> str:
-    o = [r for r in readings if not r.chosen and r.value is not None]
-    return f"{o[0].name}: rank {o[0].value} ({o[0].verdict})" if o else ""
-
-
-def _rank_in(j: Judge, c: Claim, group: str) -> Reading:
-    d = c.detail
-    threshold, speed = d["threshold"], d["rank_type"] == "speed"
-    me = j.data.milestone(c.entity_id, threshold, c.metric)
-    how = "months from first delivery" if speed else "order of crossing"
-    label = f"among {'upstarts' if group == 'upstart' else 'all makers'} ({how})"
-    if me.status != "crossed" or not me.date:
-        return Reading(label, None, f"{j.data.name(c.entity_id)} has not crossed {fmt_num(threshold)} in the data "
-                       f"{j.when}", UNVERIFIABLE)
-    rows = []
-    for p in _peers(j, c.entity_id, group):
-        ms = j.data.milestone(p, threshold, c.metric)
-        if ms.status == "crossed" and ms.date:
-            rows.append(ms)
-    if speed:
-        if me.months_from_first_delivery is None:
-            return Reading(label, None, f"no first delivery for {j.data.name(c.entity_id)}", UNVERIFIABLE)
-        key = (me.months_from_first_delivery, me.days_from_first_delivery or 0)
-        ahead = [r for r in rows if r.months_from_first_delivery is not None
-                 and (r.months_from_first_delivery, r.days_from_first_delivery or 0) < key]
-        listing = ", ".join(f"{r.entity} {r.months_from_first_delivery}" for r in sorted(
-            rows + [me], key=lambda r: (r.months_from_first_delivery is None, r.months_from_first_delivery or 0)))
-        what = "months from first delivery to "
-    else:
-        ahead = [r for r in rows if (r.date[:7], r.date) < (me.date[:7], me.date)]
-        listing = ", ".join(f"{r.entity} {r.date}" for r in sorted(rows + [me], key=lambda r: (r.date[:7], r.date)))
-        what = "crossings of "
-    pos = len(ahead) + 1
-    claimed = int(c.value or 1)
-    ok = pos == claimed
-    arith = f"{what}{fmt_num(threshold)} {label.split(' (')[0]} {j.when}: {listing} → {j.data.name(c.entity_id)} " \
-            f"is #{pos}" + ("" if ok else f", not #{claimed}")
-    return Reading(label, pos, arith, CONSISTENT if ok else INCONSISTENT, sources=me.sources)
-
-
-def _count(j: Judge, c: Claim) -> Result:
-    d = c.detail
-    threshold, ents = d["threshold"], d["entities"]
-    crossed, lines, facts = 0, [], []
-    for e in ents:
-        ms = j.data.milestone(e, threshold, None)
-        if ms.status == "crossed" and ms.date:
-            crossed += 1
-            lines.append(f"{ms.entity} {ms.date}")
-            facts += ms.facts
-        else:
-            lines.append(f"{ms.entity} not yet ({fmt_num(ms.latest_cumulative)})")
-    n = int(c.value or 0)
-    ok = crossed == n == len(ents)
-    arith = f"of the {len(ents)} makers named: {', '.join(lines)} → {crossed} crossed {fmt_num(threshold)} {j.when}"
-    note = "" if len(ents) == n else f"the article names {len(ents)} makers, not {n}"
-    return Result(crossed, CONSISTENT if ok else INCONSISTENT, arith, facts=facts, note=note)
-
-
-# -- forward-looking ----------------------------------------------------------------------------------
-def forward(j: Judge, c: Claim) -> Result:
-    """A forward-looking claim judged by the forecaster at the article's date; with ``now``, resolved
-    against what the data shows happened since (or, if not resolved yet, re-forecast with all data)."""
-    d = c.detail
-    if c.entity_id is None:
-        return unverifiable("—", "names no maker")
-    if "rank_type" in d:
-        return _forward_rank(j, c)
-    if d.get("threshold"):
-        return _forward_crossing(j, c)
-    return _forward_volume(j, c)
-
-
-def _by_forecast(j: Judge, c: Claim, threshold: float, by: dt.date, weak: bool) -> tuple[str, Reading, dict]:
-    p, det = j.forecaster.crossing_probability(c.entity_id, threshold, by, j.as_of)
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        verdict = UNVERIFIABLE
-    else:
-        verdict = CONSISTENT if p >= (0.05 if weak else 0.5) else INCONSISTENT
-    r = Reading(f"forecast: {getattr(j.forecaster, 'name', 'forecaster')}", det.get("projected", p),
-                f"{det.get('arithmetic', '')}; p = {p:.2f}" if p == p else det.get("arithmetic", ""), verdict,
-                sources=det.get("sources", []))
-    return verdict, r, det
-
-
-def _resolved(j: Judge, c: Claim, threshold: float, by: dt.date) -> Result | None:
-    """With all data: the outcome, when the data shows it."""
-    if not j.now:
-        return None
-    name = j.data.name(c.entity_id)
-    ms = j.data.crossing(c.entity_id, threshold, None)
-    w = milestone_window(ms)
-    if w is not None:
-        ok = w[1] <= by
-        return Result(ms.date, CONSISTENT if ok else INCONSISTENT,
-                      f"resolved: {name} crossed {fmt_num(threshold)} {_when(ms)} ({ms.metric}); deadline {by}",
-                      facts=ms.facts)
-    latest = j.data.latest_cumulative(c.entity_id)
-    if latest is not None and ms.latest_cumulative_period and period_window(ms.latest_cumulative_period)[1] >= by:
-        return Result(ms.latest_cumulative, INCONSISTENT,
-                      f"resolved: {name} had {fmt_num(ms.latest_cumulative)} at {ms.latest_cumulative_period}, past "
-                      f"the deadline {by}, below {fmt_num(threshold)}", facts=ms.facts)
-    return None
-
-
-def _forward_crossing(j: Judge, c: Claim) -> Result:
-    """"on track to cross 1 million within 2026"."""
-    d = c.detail
-    threshold = d["threshold"]
-    if not d.get("by"):
-        return unverifiable("—", "no deadline given")
-    by = dt.date.fromisoformat(d["by"])
-    res = _resolved(j, c, threshold, by)
-    if res is not None:
-        return res
-    verdict, r, det = _by_forecast(j, c, threshold, by, d.get("weak", False))
-    r.chosen, r.why = True, "the forecast hook"
-    readings = [r]
-    bt = d.get("basis_target")
-    if bt and bt.get("year"):
-        start = j.data.value(c.entity_id, "deliveries", "cumulative", f"{int(bt['year']) - 1}-12")
-        if start is not None:
-            x = start.value + bt["value"]
-            readings.append(Reading(f"the article's basis: cumulative at the end of {int(bt['year']) - 1} + the "
-                                    f"{bt['year']} target", x,
-                                    f"{fmt_num(start.value)} + {fmt_num(bt['value'])} = {fmt_num(x)} "
-                                    f"{'≥' if x >= threshold else '<'} {fmt_num(threshold)}",
-                                    CONSISTENT if x >= threshold else INCONSISTENT, sources=start.sources))
-    note = f"judged by the forecast at {j.as_of or 'the latest data'}"
-    if j.now:
-        note = f"not resolved yet (data through {det.get('latest_period', '?')}); " + note
-    recomputed = det.get("projected") if det.get("projected") is not None else det.get("crossed")
-    return Result(recomputed, verdict, r.arithmetic, readings, sources=det.get("sources", []), note=note)
-
-
-def _forward_rank(j: Judge, c: Claim) -> Result:
-    """"could become the fastest automaker to reach one million": the record to beat, and whether the
-    forecast beats it."""
-    d = c.detail
-    threshold = d["threshold"]
-    name = j.data.name(c.entity_id)
-    group = d.get("peers_named") or d.get("peers_context") or "all"
-    fd = j.data.first_delivery(c.entity_id)
-    if fd is None:
-        return unverifiable("—", f"{name}'s first delivery is not in the data")
-    rows = [j.data.milestone(p, threshold, c.metric) for p in _peers(j, c.entity_id, group)]
-    rows = [r for r in rows if r.status == "crossed" and r.months_from_first_delivery is not None]
-    if d.get("rank_type") != "speed" or not rows:
-        return unverifiable("—", "only 'fastest' forward ranks are judged" if rows else "no record to compare with")
-    rec = min(rows, key=lambda r: (r.months_from_first_delivery, r.days_from_first_delivery or 0))
-    months = rec.months_from_first_delivery
-    by = month_end(*map(int, month_add(fd.date[:7], months - 1).split("-")))
-    record = (f"record {j.when} ({c.metric or 'any metric'}, {'upstarts' if group == 'upstart' else 'all makers'}): "
-              f"{rec.entity} {months} months ({rec.first_delivery} → {rec.date})")
-    me = j.data.milestone(c.entity_id, threshold, c.metric)
-    if me.status == "crossed" and me.months_from_first_delivery is not None:
-        ok = (me.months_from_first_delivery, me.days_from_first_delivery or 0) < (
-            months, rec.days_from_first_delivery or 0)
-        return Result(me.months_from_first_delivery, CONSISTENT if ok else INCONSISTENT,
-                      f"{record}; {name} took {me.months_from_first_delivery} months ({fd.date} → {me.date})",
-                      facts=me.facts + rec.facts)
-    if j.now and dt.date.today() > by and (res := _resolved(j, c, threshold, by)) is not None:
-        res.arithmetic = f"{record}; " + res.arithmetic
-        return res
-    verdict, r, det = _by_forecast(j, c, threshold, by, d.get("weak", False))
-    r.chosen, r.why = True, "the forecast hook"
-    cross = det.get("projected_crossing")
-    proj_months = months_between(fd.date[:7], cross) if cross else None
-    arith = (f"{record}; {name} must cross {fmt_num(threshold)} by {by} (within {months - 1} calendar months of "
-             f"{fd.date}); {r.arithmetic}")
-    note = f"judged by the forecast at {j.as_of or 'the latest data'}" + ("; not resolved yet" if j.now else "")
-    if d.get("weak"):
-        note += "; 'could' is read as 'the forecast makes it possible'"
-    return Result(proj_months, verdict, arith, [r], facts=rec.facts, sources=det.get("sources", []), note=note)
-
-
-def _forward_volume(j: Judge, c: Claim) -> Result:
-    """A volume the article expects for a year: the forecast's year total (or, now, the actual)."""
-    if not c.period[:4].isdigit():
-        return unverifiable("—", "no year for the expected figure")
-    year = int(c.period[:4])
-    tol = j.tolerance(c)
-    slack = max((tol.high - tol.low) / 2, 0.10 * (c.value or 0))
-    wide = Tolerance((c.value or 0) - slack, (c.value or 0) + slack, f"a forecast: ±10% or {tol.rule}", "approx")
-    if j.now:
-        v, through = j.data.year(c.entity_id, year, j.metric(c))
-        if v is not None and through == f"{year}-12":
-            return Result(v.value, CONSISTENT if wide.contains(v.value) else INCONSISTENT,
-                          f"resolved: {j.data.name(c.entity_id)} {year}: {fmt_num(v.value)} ({v.how}); "
-                          f"{relation(v.value, wide)}", facts=v.facts, tolerance=wide)
-    total, det = j.forecaster.year_total(c.entity_id, year, j.as_of)
-    if total is None:
-        return unverifiable(det.get("arithmetic", "—"), "no forecast possible", tolerance=wide)
-    return Result(total, CONSISTENT if wide.contains(total) else INCONSISTENT,
-                  f"{det.get('arithmetic', '')}; {relation(total, wide)}", sources=det.get("sources", []),
-                  tolerance=wide, note=f"judged by the forecast at {j.as_of or 'the latest data'}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -71,16 +72,48 @@ def extract(doc: Document, registry: Registry | None = None) -> list[Extracted]:
     text = doc.text
     pub = _published(doc)
     ctx_year = None if pub else context_year(text)
-    dates = find_dates(text, pub, ctx_year)
-    numbers = sorted(drop_overlapping(find_numbers(text), dates) + multipliers(text), key=lambda n: n.start)
+    sents = sentences(text)
+    dates, numbers = [], []
+    for lo, hi in _chunks(text, sents):  # only sentences that may hold a figure or a date are scanned
+        part = text[lo:hi]
+        ds = find_dates(part, pub, ctx_year)
+        ns = drop_overlapping(find_numbers(part), ds) + multipliers(part)
+        dates += [_shift(d, lo) for d in ds]
+        numbers += [_shift(n, lo) for n in ns]
     if not numbers:
         return []
+    numbers.sort(key=lambda n: n.start)
     mentions = finder_for(registry).find(text)
     reader = DocumentReader(text, pub, mentions, dates, numbers, registry)
     out: list[Extracted] = []
-    for s in sentences(text):
+    for s in sents:
         out.extend(reader.read(s))
     return out
+
+
+_MAY_HOLD = re.compile(r"\d|[万亿零一二三四五六七八九十]|million|billion|thousand|hundred|lakh|crore|double|triple|"
+                       r"quadruple|half|dozen|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                       r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b|jan|feb|mar|apr|may|jun|jul|aug|"
+                       r"sep|oct|nov|dec|quarter|year|month|week|today|yesterday|q[1-4]\b|h[12]\b|年|月|季",
+                       re.IGNORECASE)
+
+
+def _chunks(text: str, sents) -> list[tuple[int, int]]:
+    """Spans of consecutive sentences that may hold a number or a date."""
+    out: list[tuple[int, int]] = []
+    for s in sents:
+        if not _MAY_HOLD.search(s.text):
+            continue
+        if out and text[out[-1][1]:s.start].strip() == "":
+            out[-1] = (out[-1][0], s.end)
+        else:
+            out.append((s.start, s.end))
+    return out
+
+
+def _shift(m, offset: int):
+    """A number or date match moved by ``offset`` characters (matches are found per chunk)."""
+    return replace(m, start=m.start + offset, end=m.end + offset) if offset else m
 
 
 def to_record(x: Extracted, doc: Document) -> dict[str, Any]:

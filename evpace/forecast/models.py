@@ -119,12 +119,21 @@ class LogModel:
         self.last_ = self.months_[-1]
         self.logy_ = np.log(vals)
         self.moy_ = np.array([int(p[5:7]) - 1 for p in self.months_])  # month of year, 0 = January
-        self._fit(self.logy_)
+        self.fallback_: Naive | None = None
+        try:
+            if len(self.logy_) < 4:
+                raise ValueError("fewer than 4 months")
+            self._fit(self.logy_)
+        except Exception as exc:  # noqa: BLE001 - any failure of the library fit falls back to the run-rate
+            self.notes.append(f"{self.name} could not be fitted ({exc}): trailing run-rate random walk instead")
+            self.fallback_ = Naive(min(3, len(self.logy_)))
+            self.fallback_._fit(self.logy_)
         return self
 
     def sample_paths(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n × h`` simulated monthly volumes for the ``h`` months after the last fitted month."""
-        logp = np.asarray(self._simulate(h, n, rng), dtype=float)
+        sim = self.fallback_._simulate if self.fallback_ else self._simulate
+        logp = np.asarray(sim(h, n, rng), dtype=float)
         med = np.median(logp, axis=0)
         logp = med + self.width * (logp - med)
         return np.exp(np.clip(logp, -50, 50))
@@ -141,11 +150,14 @@ class LogModel:
 
     def point(self, h: int) -> np.ndarray:
         """Median monthly volume path (cheap: used to choose between models)."""
-        return np.exp(self._point(h))
+        return np.exp(self.fallback_._point(h) if self.fallback_ else self._point(h))
 
     @property
     def detail(self) -> str:
         """What was fitted, in words."""
+        return self.fallback_.description if getattr(self, "fallback_", None) else self._detail()
+
+    def _detail(self) -> str:
         return self.description
 
     # -- subclass hooks ------------------------------------------------------------------------------
@@ -258,24 +270,19 @@ class ETS(LogModel):
     name = "ets"
 
     def _fit(self, logy: np.ndarray) -> None:
-        season = 12 if len(logy) >= OWN_SEASON_MONTHS else 1
-        self.ets_ = _EtsPaths(_auto_ets(logy, season, "AZA" if season > 1 else "AZN")) if len(logy) >= 4 \
-            else None
-        if self.ets_ is None:
-            self.notes.append("too short for ETS: run-rate random walk instead")
-            self.fallback_ = Naive(1)
-            self.fallback_.notes, self.fallback_.moy_ = [], self.moy_
-            self.fallback_._fit(logy)
+        fits = [_auto_ets(logy, 1, "AZN")]
+        if len(logy) >= OWN_SEASON_MONTHS:
+            fits.append(_auto_ets(logy, 12, "AZA"))
+        self.ets_ = _EtsPaths(min(fits, key=lambda m: m["aicc"]))
 
     def _simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        return self.ets_.simulate(h, n, rng) if self.ets_ else self.fallback_._simulate(h, n, rng)
+        return self.ets_.simulate(h, n, rng)
 
     def _point(self, h: int) -> np.ndarray:
-        return self.ets_.point(h) if self.ets_ else self.fallback_._point(h)
+        return self.ets_.point(h)
 
-    @property
-    def detail(self) -> str:
-        return f"{self.ets_.mod['method']} on log volume (statsforecast AutoETS)" if self.ets_ else "run-rate"
+    def _detail(self) -> str:
+        return f"{self.ets_.mod['method']} on log volume (statsforecast AutoETS)"
 
 
 class Seasonal(LogModel):
@@ -293,24 +300,16 @@ class Seasonal(LogModel):
             idx = np.zeros(12)
             self.notes.append("no pooled seasonal index given: none applied")
         self.index_ = idx
-        adj = logy - idx[self.moy_]
-        self.ets_ = _EtsPaths(_auto_ets(adj, 1, "AZN")) if len(adj) >= 4 else None
-        if self.ets_ is None:
-            self.steps_ = _steps(adj)
-            self.level_ = float(np.mean(adj[-3:]))
+        self.ets_ = _EtsPaths(_auto_ets(logy - idx[self.moy_], 1, "AZN"))
 
     def _simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        base = self.ets_.simulate(h, n, rng) if self.ets_ else _random_walk(self.level_, self.steps_, h, n, rng)
-        return base + self.index_[self._future_moy(h)]
+        return self.ets_.simulate(h, n, rng) + self.index_[self._future_moy(h)]
 
     def _point(self, h: int) -> np.ndarray:
-        base = self.ets_.point(h) if self.ets_ else np.full(h, self.level_)
-        return base + self.index_[self._future_moy(h)]
+        return self.ets_.point(h) + self.index_[self._future_moy(h)]
 
-    @property
-    def detail(self) -> str:
-        inner = self.ets_.mod["method"] if self.ets_ else "run-rate"
-        return f"{inner} on log volume less a pooled month-of-year index (statsforecast AutoETS)"
+    def _detail(self) -> str:
+        return f"{self.ets_.mod['method']} on log volume less a pooled month-of-year index (statsforecast AutoETS)"
 
 
 class _LibraryModel(LogModel):
@@ -362,8 +361,7 @@ class ARIMA(_LibraryModel):
 
         return AutoARIMA(season_length=season)
 
-    @property
-    def detail(self) -> str:
+    def _detail(self) -> str:
         from statsforecast.arima import arima_string
 
         try:
