@@ -250,6 +250,22 @@ def stats(ctx: typer.Context, entity: EntityArg, metric: Annotated[str, typer.Op
         _emit([present.runrate_row(eid, rr)], fmt)
 
 
+def _register_extensions() -> None:
+    """Commands that live with their feature: ``check`` (evpace.check) and ``forecast``/``backtest``
+    (evpace.forecast), when present."""
+    from .check.cli import register as register_check
+
+    register_check(app)
+    try:
+        from .forecast.cli import register as register_forecast
+    except ImportError:
+        return
+    register_forecast(app)
+
+
+_register_extensions()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -19,7 +19,7 @@ from ..model import Document, Fact
 from ..reconcile import FactSet
 from ..series import month_add
 from .claims import Claim, find_claims, latest_date_mentioned, with_published
-from .data import DataView, Value, event_window
+from .data import DataView, Value
 from .forecast import Forecaster, LinearRunRate
 from .tolerance import Tolerance, fmt_num, tolerance_for
 
@@ -469,4 +469,4 @@ def _round(x: float | str | None) -> float | str | None:
 
 
 __all__ = ["CONSISTENT", "INCONSISTENT", "UNVERIFIABLE", "VERDICTS", "Judge", "Reading", "Result", "Verdict",
-           "check_document", "event_window", "resolve_as_of"]
+           "check_document", "resolve_as_of"]

@@ -35,6 +35,7 @@ def default_registry() -> Registry:
 _MULTIPLIER = re.compile(r"(?:(more than|over|nearly|almost|about|roughly)\s+)?\b(double|doubled|doubling|"
                          r"triple|tripled|"
                          r"tripling|quadruple|quadrupled)\b", re.IGNORECASE)
+_MULT_HINT = re.compile(r"doubl|tripl|quadrupl", re.IGNORECASE)
 _MULT_VALUE = {"doub": 2.0, "trip": 3.0, "quad": 4.0}
 _BOUND = {"more than": "lower", "over": "lower", "nearly": "approx", "almost": "approx", "about": "approx",
           "roughly": "approx"}
@@ -42,7 +43,9 @@ _BOUND = {"more than": "lower", "over": "lower", "nearly": "approx", "almost": "
 
 def multipliers(text: str) -> list[NumberMatch]:
     """"double", "more than triple"... as ratio figures (unit ``times``)."""
-    out = []
+    out: list[NumberMatch] = []
+    if not _MULT_HINT.search(text):
+        return out
     for m in _MULTIPLIER.finditer(text):
         value = _MULT_VALUE[m.group(2).lower()[:4]]
         bound = _BOUND.get((m.group(1) or "").lower())

@@ -118,9 +118,10 @@ class DocumentReader:
             d = ds[-1]  # "December itself was the busiest month in its history." dates what follows
             if d.precision in ("month", "quarter", "half") and not _is_event(self, d):
                 self.ctx.period, self.ctx.scope = d.period, _scope_of(d.precision)
-        if not out:  # a heading such as "Deliveries in July:" sets the metric and period of a list
+        if not out and (low.rstrip().endswith(":") or (not nums and len(low) < 90)):
+            # a heading such as "Deliveries in July:" sets the metric and period of a list
             metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
-            if metric and (low.rstrip().endswith(":") or not nums):
+            if metric:
                 self.ctx.metric = metric
             if ds and low.rstrip().endswith(":"):
                 self.ctx.period, self.ctx.scope = ds[-1].period, _scope_of(ds[-1].precision)
