@@ -21,7 +21,7 @@ METRIC_RES = {
 TARGET = re.compile(r"target\w*|\bgoals?\b|\baim(?:s|ed|ing)?\b|\bplans?\b|\bplanned\b|guid\w*|ambition\w*|"
                     r"objective|指引|\bseeks?\b|\bwant(?:s|ed)?\b|\bintend(?:s|ed)?\b|set out to|set itself|"
                     r"\bpledg\w*|目标|计划")
-EXPECTED = re.compile(r"\bexpect\w*|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|\bwould\b|\bcould\b|"
+EXPECTED = re.compile(r"\bexpect\w*|pencil\w* in|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|\bwould\b|\bcould\b|"
                       r"\bwill\b|likely|anticipat\w*|\bpredict\w*|预计|有望")
 CONDITIONAL = re.compile(r"\bwould\b|\bcould\b|\bwill\b|\bmight\b")
 GROWTH = re.compile(r"growth|increase|\bup\b|\brise\b|higher|more|jump|gain|增长|提升")
@@ -53,7 +53,7 @@ SUBJECT_REF = re.compile(r"\b(?:it|its|the company|the automaker|the carmaker|th
                          r"the maker|the ev maker|the startup|the start-up|the manufacturer|the chinese \w+ maker|"
                          r"they|their)\b|该公司|公司")
 RANK = re.compile(r"\b(?:the )?(?:first|second|third|fastest|only|last)\b[\w\s-]{0,40}\bto (?:clear|reach|cross|hit|"
-                  r"surpass|join|pass|top|deliver more)\b")
+                  r"surpass|join|pass|top|deliver more|build|produce|deliver|sell|make)\b")
 NEGATED = re.compile(r"(?:n't|\bnot\b|\bnever\b|\byet to\b|\bfailed to\b|\bshort of\b|\bno longer\b|未)[^.;]{0,40}$")
 ASPIRATION = re.compile(r"within sight|in sight|closing in on|\bnearing\b|edg\w+ closer|\bapproaching\b|"
                         r"on the verge|within reach")
@@ -67,7 +67,7 @@ EVENT_BEFORE_DATE = re.compile(r"(?:issued|announced|released|reported|published
                                r"started|entered|debuted|"
                                r"went on sale|introduced|confirmed|disclosed|told)\s+(?:[\w-]+\s+){0,3}(?:in|on|"
                                r"at|during)\s+(?:the\s+)?(?:end\s+of\s+|start\s+of\s+)?$")
-SINCE_BEFORE_DATE = re.compile(r"(?:\bsince|\bafter\s+(?:(?:the|its|it)\s+)?(?:first|started|began|delivered))\s+"
+SINCE_BEFORE_DATE = re.compile(r"(?:\bsince|\bafter\s+(?:[\w'’]+\s+){0,3}(?:first|started|began|delivered))\s+"
                                r"(?:[\w-]+\s+){0,8}(?:in|on)?\s*$")
 DURATION_AFTER = re.compile(r"^\s*(?:after|since|from|of)\b")
 NOW = re.compile(r"\bto date\b|so far|\bnow\b|currently|as of (?:now|today)|\bstands? at\b")
@@ -240,3 +240,7 @@ BREAKDOWN_START = re.compile(r"^\W*(?:of (?:those|these|which|them|the total)|am
                              r"within that)\b")
 NOT_MULTIPLIER = re.compile(r"^(?:double|triple)[\s-]digit|^doubl\w* down|^double[\s-](?:check|edged|standard)")
 PERCENT_TO_FIGURE = re.compile(r"^\s*(?:from\s+[^,;]{0,30}?\s+)?to\s+(?:about\s+|around\s+|nearly\s+)?$")
+EVENT_RESULTS_AFTER = re.compile(r"\s*(?:results|earnings|report|call|financial|briefing|conference)\b")
+EVENT_VERB_BEFORE = re.compile(r"(?:reported|announced|released|published|posted|issued)\s+(?:its\s+|the\s+)?$")
+BOUND_WORD_BEFORE = re.compile(r"(?:more than|over|about|nearly|almost|at least|around|roughly|some|fewer than|"
+                               r"less than|up to)\s+$")

@@ -494,6 +494,8 @@ class DocumentReader:
             return ("ytd", f"{end[:4]}-01/{end}") if end else ("ytd", "")
         if cum:  # a total with no date is as of publication only when the text says "to date", "now"...
             now = self.published and C.NOW.search(window)
+            if now and re.fullmatch(r"\d{4}-\d{2}", self.ctx.period):
+                return "cumulative", self.ctx.period  # "now stand at 1.1 million" in a monthly report
             return "cumulative", self.published.isoformat() if now else ""
         if not self.ctx.period and self.ctx.target_year:
             return "year", self.ctx.target_year  # an annual story: "the group ended up delivering 326,028"
@@ -547,7 +549,8 @@ class DocumentReader:
                 _milestone_value(prev[-1].value) and d is not None and d.precision == "day":
             scope, period = "cumulative", d.period  # "hit 5 million on Aug. 9, 2023, and 7 million on March 25"
         bound = n.bound_hint or "exact"
-        if bound in ("lower", "upper") and C.COMPARISON_BEFORE.search(self.low_text[max(0, n.start - 40):n.start]):
+        pre40 = self.low_text[max(0, n.start - 40):n.start]
+        if bound in ("lower", "upper") and C.COMPARISON_BEFORE.search(pre40) and not C.BOUND_WORD_BEFORE.search(pre40):
             bound = "exact"  # "more than the 190,068 it handed over": a comparison, not a bound
         kind = C.kind_of(clause_low[:crel], clause_low[crel + len(n.text):])
         if C.TARGET_AFTER.match(self.low_text[n.end:n.end + 45]):
@@ -754,9 +757,13 @@ def _falling(low: str, rel: int, length: int) -> bool:
 
 
 def _is_event(reader: DocumentReader, d) -> bool:
-    """A date of an announcement or of a start ("launched in April", "since ... in 2018")."""
-    return bool(C.EVENT_BEFORE_DATE.search(reader.low_text[max(0, d.start - 40):d.start]) or
-                C.SINCE_BEFORE_DATE.search(reader.low_text[max(0, d.start - 70):d.start]))
+    """A date of an announcement or of a start ("launched in April", "since ... in 2018", "when it reported
+    third-quarter results")."""
+    low = reader.low_text
+    return bool(C.EVENT_BEFORE_DATE.search(low[max(0, d.start - 40):d.start]) or
+                C.SINCE_BEFORE_DATE.search(low[max(0, d.start - 70):d.start]) or
+                (C.EVENT_VERB_BEFORE.search(low[max(0, d.start - 25):d.start]) and
+                 C.EVENT_RESULTS_AFTER.match(low[d.end:d.end + 14])))
 
 
 def _precision_of(f: Extracted) -> str:

@@ -312,6 +312,73 @@ class Seasonal(LogModel):
         return f"{self.ets_.mod['method']} on log volume less a pooled month-of-year index (statsforecast AutoETS)"
 
 
+def _variogram(d: np.ndarray, max_lag: int = 6) -> tuple[float, float]:
+    """Transient and persistent noise of a (deseasonalised log) series: ``Var(d[t+k] - d[t])`` (trend
+    removed) fitted as ``2 sd_e² + k sd_u²`` over lags 1..``max_lag``; returns (sd_e, sd_u), each at least
+    :data:`MIN_STEP_SD` / 2 and the persistent one at least :data:`MIN_STEP_SD`."""
+    lags, v = [], []
+    for k in range(1, min(max_lag, len(d) // 2) + 1):
+        diff = d[k:] - d[:-k]
+        if diff.size >= 3:
+            lags.append(k)
+            v.append(float(np.var(diff)))
+    if len(lags) >= 2:
+        b, a = np.polyfit(lags, v, 1)
+        b, a = max(b, 0.0), max(a, 0.0)
+    elif lags:
+        a, b = 0.0, v[0]
+    else:
+        a, b = 0.0, 0.01
+    return max(math.sqrt(a / 2), MIN_STEP_SD / 2), max(math.sqrt(b), MIN_STEP_SD)
+
+
+class Growth(LogModel):
+    """Pooled month-of-year index removed; the level (trailing three months) grows at the recent year-on-year
+    rate, damped by ``phi`` a month; paths add a random walk of bootstrapped residual steps and a draw of
+    the growth rate around its estimate."""
+
+    name = "growth"
+
+    def __init__(self, index: np.ndarray | None = None, phi: float = 0.9, width: float | None = None) -> None:
+        super().__init__(width)
+        self.index = None if index is None else np.asarray(index, dtype=float)
+        self.phi = phi
+
+    def _fit(self, logy: np.ndarray) -> None:
+        self.index_ = np.zeros(12) if self.index is None else self.index
+        d = logy - self.index_[self.moy_]
+        n = len(d)
+        k = min(3, n)
+        if n >= 15:
+            self.g_ = float(np.mean(d[-3:]) - np.mean(d[-15:-12])) / 12
+            hist = [(np.mean(d[i - 3:i]) - np.mean(d[i - 15:i - 12])) / 12 for i in range(15, n + 1)]
+            self.g_sd_ = float(np.std(hist[-12:])) if len(hist) >= 3 else 0.02
+            self.basis_ = "year-on-year growth of the last three months"
+        else:
+            self.g_ = float(np.polyfit(np.arange(n), d, 1)[0]) if n >= 3 else 0.0
+            self.g_sd_ = 0.03
+            self.basis_ = f"log-linear slope of all {n} months"
+        self.g_sd_ = max(self.g_sd_, 0.005)
+        self.level_ = float(np.mean(d[-k:])) + self.g_ * (k - 1) / 2
+        self.sd_e_, self.sd_u_ = _variogram(d)
+
+    def _damped(self, h: int) -> np.ndarray:
+        return np.cumsum(self.phi ** np.arange(1, h + 1))
+
+    def _simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        g = self.g_ + rng.normal(0.0, self.g_sd_, size=(n, 1))
+        walk = np.cumsum(rng.normal(0.0, self.sd_u_, size=(n, h)), axis=1)
+        noise = rng.normal(0.0, self.sd_e_, size=(n, h))
+        return self.level_ + g * self._damped(h) + walk + noise + self.index_[self._future_moy(h)]
+
+    def _point(self, h: int) -> np.ndarray:
+        return self.level_ + self.g_ * self._damped(h) + self.index_[self._future_moy(h)]
+
+    def _detail(self) -> str:
+        return (f"trailing level × growth {math.exp(12 * self.g_) - 1:+.0%}/year ({self.basis_}), damped "
+                f"{self.phi:g}/month, pooled month-of-year index")
+
+
 class _LibraryModel(LogModel):
     """A statsforecast model with its own ``simulate`` (bootstrapped residuals)."""
 

@@ -1,0 +1,225 @@
+"""Rolling-origin backtest of every model against what happened.
+
+Origins are the 10th of every month (by then the previous month's figures are out). At each origin the
+facts are cut to those published by that day (the same :class:`~evpace.reconcile.FactSet` filter as any
+``as_of`` query), every model is fitted to each series that has a forecastable history then, and scored
+against the final data:
+
+* crossings: for every threshold in :data:`THRESHOLDS` not yet reached at the origin and reached within
+  :data:`MAX_LEAD` months after it (in the final cumulative series), the error in months of the median
+  predicted crossing and whether the 80 % / 95 % intervals covered the true crossing;
+* year totals: the total of the origin's year (year-to-date as known + simulated rest), for years whose
+  final total is known: absolute % error of the median, 80 % coverage, and the Brier score of
+  P(total ≥ target) for every target announced by the origin.
+
+Series: groups and brands with at least :data:`MIN_SERIES_MONTHS` known months in the final data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..analytics.targets import targets as target_rows
+from ..analytics.targets import year_actual
+from ..reconcile import FactSet
+from ..series import SeriesBuilder, month_add
+from .data import anchor, history, month_ix, pooled_entities, seasonal_index
+from .engine import crossing_positions, fit, year_totals
+from .select import MODEL_NAMES
+
+THRESHOLDS = (100_000, 200_000, 300_000, 500_000, 1_000_000, 1_500_000, 2_000_000)
+MIN_SERIES_MONTHS = 18
+MAX_LEAD = 24
+#: The latest unbroken stretch a series needs at an origin to be forecast in the backtest.
+MIN_ORIGIN_MONTHS = 6
+ORIGIN_DAY = 10
+
+
+@dataclass
+class Record:
+    """One scored forecast."""
+
+    kind: str  # crossing | year | target
+    model: str
+    entity_id: str
+    origin: str
+    key: str  # threshold, year, or year:target
+    error: float  # months (crossing), relative error (year), squared error (target)
+    covered_80: bool | None = None
+    covered_95: bool | None = None
+    detail: str = ""
+    lead: float | None = None  # crossings: months from the origin to the true crossing
+
+
+@dataclass
+class Truth:
+    """What happened, from the final data."""
+
+    crossings: dict[tuple[str, int], float] = field(default_factory=dict)  # (entity, threshold) -> position
+    years: dict[tuple[str, int], float] = field(default_factory=dict)  # (entity, year) -> total
+
+
+def truth(fs: FactSet, entity_ids: list[str], metric: str, thresholds: tuple[int, ...]) -> Truth:
+    """Crossing positions (month number + fraction) and complete year totals in the final data."""
+    sb = SeriesBuilder(fs)
+    out = Truth()
+    for eid in entity_ids:
+        cum = sb.cumulative(eid, metric)
+        for n in thresholds:
+            prev = None
+            for p in sorted(cum):
+                v = cum[p].value
+                if v is not None and v >= n:
+                    if prev is not None and prev[0] == month_add(p, -1):
+                        out.crossings[(eid, n)] = month_ix(p) + (n - prev[1]) / max(v - prev[1], 1e-9)
+                    break
+                prev = (p, v) if v is not None else None
+        for y in sorted({int(p[:4]) for p in sb.monthly(eid, metric)}):
+            act = year_actual(fs, sb, eid, y, metric)
+            if act.value is not None and act.through == f"{y}-12" and act.bound in ("exact", "approx"):
+                out.years[(eid, y)] = act.value
+    return out
+
+
+def series_entities(fs: FactSet, metric: str = "deliveries") -> list[str]:
+    """Groups and brands with at least :data:`MIN_SERIES_MONTHS` known months."""
+    sb = SeriesBuilder(fs)
+    return [eid for eid in pooled_entities(sb) if history(sb, eid, metric).known_months() >= MIN_SERIES_MONTHS]
+
+
+def _score_origin(args: tuple) -> list[Record]:
+    """Every model at one origin (runs in a worker process)."""
+    registry, facts, events, origin, entity_ids, models, tr, metric, n_paths, seed = args
+    fs = FactSet(registry, facts, events, as_of=origin)
+    sb = SeriesBuilder(fs)
+    index, _ = seasonal_index(sb, pooled_entities(sb), metric)
+    out: list[Record] = []
+    o = origin.isoformat()
+    origin_pos = month_ix(o[:7]) + origin.day / 31
+    for eid in entity_ids:
+        hist = history(sb, eid, metric)
+        if hist.last is None or _run(hist) < MIN_ORIGIN_MONTHS or hist.last < month_add(o[:7], -3):
+            continue
+        anc = anchor(sb, eid, metric)
+        year = origin.year
+        act = year_actual(fs, sb, eid, year, metric)
+        year_todo = (eid, year) in tr.years and act.through != f"{year}-12"
+        tgts = [t for t in target_rows(fs, eid, year, metric) if t.target] if year_todo else []
+        thresholds = [n for (e, n), pos in tr.crossings.items() if e == eid and anc is not None
+                      and anc.value < n and pos > month_ix(hist.last) + 1 and pos - origin_pos <= MAX_LEAD]
+        if not thresholds and not year_todo:
+            continue
+        for name in models:
+            fitted = fit(sb, eid, metric, name, index)
+            h = max(MAX_LEAD + 12, month_ix(f"{year}-12") - month_ix(fitted.last))
+            paths = fitted.model.sample_paths(h, n_paths, np.random.default_rng(seed))
+            detail = getattr(fitted.model, "choice_", "")
+            for n in thresholds:
+                pos, _ = crossing_positions(fitted, anc, n, paths)
+                q = np.quantile(pos, [0.025, 0.1, 0.5, 0.9, 0.975], method="inverted_cdf")
+                t = tr.crossings[(eid, n)]
+                med = q[2] if math.isfinite(q[2]) else month_ix(fitted.last) + h + 1
+                out.append(Record("crossing", name, eid, o, str(n), float(med - t), bool(q[1] <= t <= q[3]),
+                                  bool(q[0] <= t <= q[4]), detail, round(float(t - origin_pos), 2)))
+            if year_todo:
+                totals, _ = year_totals(fitted, act.value or 0.0, act.through if act.value is not None else None,
+                                        year, paths)
+                actual = tr.years[(eid, year)]
+                lo, med, hi = np.quantile(totals, [0.1, 0.5, 0.9])
+                out.append(Record("year", name, eid, o, str(year), float(med / actual - 1),
+                                  bool(lo <= actual <= hi), None, detail))
+                for t in tgts:
+                    p = float((totals >= t.target).mean())
+                    out.append(Record("target", name, eid, o, f"{year}:{t.target:.0f}",
+                                      (p - float(actual >= t.target)) ** 2, None, None, f"p={p:.3f}"))
+    return out
+
+
+def _run(hist) -> int:
+    n = 0
+    for v in reversed(hist.values):
+        if v is None:
+            break
+        n += 1
+    return n
+
+
+@dataclass
+class BacktestResult:
+    """All scored forecasts and their summary per model."""
+
+    records: list[Record]
+    summary: list[dict]
+    entities: list[str]
+    origins: int
+    n_paths: int
+
+
+def summarise(records: list[Record], models: tuple[str, ...]) -> list[dict]:
+    """One row per model: the fields of ``benchmarks/results/backtest.json``."""
+    rows = []
+    for m in models:
+        cr = [r for r in records if r.model == m and r.kind == "crossing"]
+        yr = [r for r in records if r.model == m and r.kind == "year"]
+        tg = [r for r in records if r.model == m and r.kind == "target"]
+        mean = lambda xs: float(np.mean(xs)) if xs else None  # noqa: E731
+        rows.append({
+            "model": m, "n_crossings": len(cr),
+            "crossing_mae_months": mean([abs(r.error) for r in cr]),
+            "crossing_median_ae_months": float(np.median([abs(r.error) for r in cr])) if cr else None,
+            "crossing_bias_months": mean([r.error for r in cr]),
+            "coverage_80": mean([r.covered_80 for r in cr]), "coverage_95": mean([r.covered_95 for r in cr]),
+            "n_years": len(yr), "year_total_mape": mean([abs(r.error) for r in yr]),
+            "year_total_bias": mean([r.error for r in yr]), "year_coverage_80": mean([r.covered_80 for r in yr]),
+            "n_targets": len(tg), "target_brier": mean([r.error for r in tg]),
+        })
+    return rows
+
+
+def backtest(db=None, models: tuple[str, ...] = MODEL_NAMES, metric: str = "deliveries", n_paths: int = 500,
+             thresholds: tuple[int, ...] = THRESHOLDS, entities: list[str] | None = None, seed: int = 0,
+             workers: int | None = None, since: str | None = None,
+             progress: Callable[[int, int], None] | None = None) -> BacktestResult:
+    """Score ``models`` at every monthly origin over every series (see the module docstring).
+
+    ``db``: a path/URL/:class:`~evpace.store.Store`, or a :class:`FactSet` holding every fact (its ``as_of``
+    is ignored: each origin cuts the facts itself). ``since``: first origin (YYYY-MM-DD)."""
+    if isinstance(db, FactSet):
+        registry, facts, events = db.registry, db.facts, db.events
+    else:
+        from ..api import _store
+
+        with _store(db) as s:
+            registry, facts, events = s.registry(), s.facts(), s.events()
+    final = FactSet(registry, facts, events)
+    ids = entities or series_entities(final, metric)
+    tr = truth(final, ids, metric, thresholds)
+    first = min(history(SeriesBuilder(final), e, metric).periods[0] for e in ids)
+    last = max(history(SeriesBuilder(final), e, metric).last for e in ids)
+    origins = []
+    p = month_add(first, 1)
+    while p <= month_add(last, 1):
+        d = dt.date(int(p[:4]), int(p[5:7]), ORIGIN_DAY)
+        if since is None or d.isoformat() >= since:
+            origins.append(d)
+        p = month_add(p, 1)
+    jobs = [(registry, facts, events, d, ids, models, tr, metric, n_paths, seed) for d in origins]
+    records: list[Record] = []
+    if workers == 1:
+        for i, job in enumerate(jobs):
+            records += _score_origin(job)
+            if progress:
+                progress(i + 1, len(jobs))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for i, recs in enumerate(pool.map(_score_origin, jobs)):
+                records += recs
+                if progress:
+                    progress(i + 1, len(jobs))
+    return BacktestResult(records, summarise(records, models), ids, len(origins), n_paths)
