@@ -75,7 +75,7 @@ EVENT_AFTER_DATE = re.compile(r"\s*(?:上调|下调|发布|公布|宣布|推出|
 COMPARED_TARGET = re.compile(r"\b(?:beat|beats|beating|exceed\w*|missed|miss|surpass\w*|fell short|short of|"
                              r"ahead of|behind|topped)\b")
 CALENDAR_YEAR = re.compile(r"\bcy\s?(20\d\d)\b")
-SAME_DAY = re.compile(r"same day|that day|the same time|on that date|当天|同日")
+SAME_DAY = re.compile(r"same day|that day|the same time|on that date|the same (?:vehicle|car|unit)|当天|同日")
 NOT_VOLUME_AFTER = re.compile(
     r"\s*(?:-|\s)?(?:(?!vehicles|units|cars|"
     r"evs)[\w\x22\u201c\u201d'-]+\s+(?:and\s+[\w-]+\s+)?){0,3}(?:stations?|stores?|stalls?|"

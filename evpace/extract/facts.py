@@ -348,9 +348,11 @@ class DocumentReader:
                 return -1  # "37,508, bringing fourth-quarter volume to 116,249": Q4 is the later figure's
             return g if g < 0 or d.start >= n.end else g + 10
 
-        eligible = []
+        eligible, announced = [], []
         for d in ds:
             if _is_event(self, d) or C.EVENT_AFTER_DATE.match(self.low_text[d.end:d.end + 8]):
+                if d.precision == "day" and not C.SINCE_BEFORE_DATE.search(self.low_text[max(0, d.start - 70):d.start]):
+                    announced.append(d)
                 continue  # "launched in April", "the guidance it issued in May": not a figure's period
             if isinstance(d, _Pseudo) and d.text.startswith("on ") and not all(_milestone_like(n) for n in nums):
                 continue  # "reported on Thursday": the day of the report, not the period of the figure
@@ -383,6 +385,9 @@ class DocumentReader:
                         best, best_d = d, g + extra
                 if best is not None:
                     out[n.start] = best
+        for n in nums:  # "X said on Tuesday that its 1 millionth car...": a milestone is dated by its announcement
+            if n.start not in out and _milestone_like(n) and announced:
+                out[n.start] = min(announced, key=lambda d: abs(_dist(d, n)))
         return out
 
     def _ranges(self, volumes: list[NumberMatch]) -> dict[int, NumberMatch]:
@@ -736,7 +741,8 @@ class DocumentReader:
             near = [d for d in self.dates if sent.start <= d.start < sent.end and d.period and d.start > n.end]
             period = near[0].period if near else ""
         said = C.nearest_keyword(C.METRIC_RES, self.low_text[n.end:sent.end], 0)
-        if said and to is not None and not any(f.value == to for f in self.ctx.history.get(ent.entity_id, [])):
+        known = self.ctx.history.get(ent.entity_id, []) + [f for f in facts if f.entity_id == ent.entity_id]
+        if said and to is not None and not any(f.value == to for f in known):
             metric = said  # "17 months to deliver its first 50,000": the threshold's own verb
         return Extracted(entity=ent.text, entity_id=ent.entity_id, metric=metric, scope="cumulative", period=period,
                          value=value, unit=unit, bound=bound,
