@@ -79,7 +79,7 @@ def extract(doc: Document, registry: Registry | None = None) -> list[Extracted]:
     dates, numbers = [], []
     for lo, hi in _chunks(text, sents):  # only sentences that may hold a figure or a date are scanned
         part = text[lo:hi]
-        ds = find_dates(part, pub, ctx_year)
+        ds = [d for d in find_dates(part, pub, ctx_year) if not _name_not_month(part, d)]
         ns = drop_overlapping(find_numbers(part), ds) + multipliers(part)
         dates += [_shift(d, lo) for d in ds]
         numbers += [_shift(n, lo) for n in ns]
@@ -112,6 +112,13 @@ def _chunks(text: str, sents) -> list[tuple[int, int]]:
         else:
             out.append((s.start, s.end))
     return out
+
+
+def _name_not_month(part: str, d) -> bool:
+    """"Lei Jun", "Mar" in a name: a bare month abbreviation after a capitalised word is not a date."""
+    from .cues import BARE_MONTH
+
+    return bool(BARE_MONTH.fullmatch(d.text) and re.search(r"[A-Z][a-z]+\s+$", part[max(0, d.start - 20):d.start]))
 
 
 def _shift(m, offset: int):

@@ -244,3 +244,6 @@ EVENT_RESULTS_AFTER = re.compile(r"\s*(?:results|earnings|report|call|financial|
 EVENT_VERB_BEFORE = re.compile(r"(?:reported|announced|released|published|posted|issued)\s+(?:its\s+|the\s+)?$")
 BOUND_WORD_BEFORE = re.compile(r"(?:more than|over|about|nearly|almost|at least|around|roughly|some|fewer than|"
                                r"less than|up to)\s+$")
+THRESHOLD_ONLY = re.compile(r"(?:\bto|\bfrom|\bfirst|\bof|前|到|至|从)\s*(?:reach\w*\s+|hit\s+|cross\s+|pass\s+|get to\s+|"
+                            r"deliver\s+|produce\s+|build\s+|climb to\s+)?(?:the\s+|its\s+|their\s+)?(?:first\s+)?第?$")
+BARE_MONTH = re.compile(r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")

@@ -277,7 +277,8 @@ class DocumentReader:
                         C.DURATION_CONTEXT.search(self.low_text[sent.start:sent.end]):
                     others.append(("duration", n, dur))
                 continue
-            if C.PORTION_BEFORE.search(before) and re.match(r"[^.;]{0,25}\b(?:took|needed|came|required)\b",
+            if C.PORTION_BEFORE.search(before) and re.match(r"[^.;]{0,25}\b(?:took|needed|came|required|were built|"
+                                                            r"were delivered|were produced|were sold)\b",
                                                             self.low_text[n.end:n.end + 40]):
                 continue  # "the latest 400,000 took about 10 months": a span between milestones
             if n.value < (1000 if n.unit == "ordinal" else MIN_VOLUME) or (n.value < 100 and n.unit != "vehicles") \
@@ -673,13 +674,18 @@ class DocumentReader:
                     used.add(a.start)
                 elif C.TO_BEFORE.search(pre) or self.low_text[a.end:a.end + 6].startswith(" mark"):
                     to = a.value
-                    if not C.ACTUAL_VERB.search(pre):
-                        used.add(a.start)
+                    if C.THRESHOLD_ONLY.search(pre) and not self._dated_as_of(sent):
+                        used.add(a.start)  # "to reach the first 500,000": not a figure of its own
             if to is not None or frm is not None:
                 if frm is None and C.FROM_START.search(whole):
                     frm = 0.0
                 return frm, to, used
         return (0.0 if C.FROM_START.search(whole) else None), None, set()
+
+    def _dated_as_of(self, sent: Sentence) -> bool:
+        """"By November 2025, it had taken 20 months to hit 500,000": the threshold is also a dated total."""
+        return any(C.AS_OF.search(self.low_text[max(0, d.start - 20):d.start])
+                   for d in self.dates if sent.start <= d.start < sent.end)
 
     def _other(self, sent, low, kind, n, m, ms, facts, thresholds) -> Extracted | None:
         """A ratio ("2.3 times") or a duration ("took 58 months") of the maker talked about."""

@@ -36,6 +36,8 @@ from .select import MODEL_NAMES
 THRESHOLDS = (100_000, 200_000, 300_000, 500_000, 1_000_000, 1_500_000, 2_000_000)
 MIN_SERIES_MONTHS = 18
 MAX_LEAD = 24
+#: Months simulated in the backtest (a median crossing beyond it counts as at its end).
+BACKTEST_HORIZON = 120
 #: The latest unbroken stretch a series needs at an origin to be forecast in the backtest.
 MIN_ORIGIN_MONTHS = 6
 ORIGIN_DAY = 10
@@ -62,15 +64,20 @@ class Truth:
     """What happened, from the final data."""
 
     crossings: dict[tuple[str, int], float] = field(default_factory=dict)  # (entity, threshold) -> position
+    data_end: dict[str, int] = field(default_factory=dict)  # entity -> month number of its last cumulative
     years: dict[tuple[str, int], float] = field(default_factory=dict)  # (entity, year) -> total
+    thresholds: tuple[int, ...] = THRESHOLDS
 
 
 def truth(fs: FactSet, entity_ids: list[str], metric: str, thresholds: tuple[int, ...]) -> Truth:
     """Crossing positions (month number + fraction) and complete year totals in the final data."""
     sb = SeriesBuilder(fs)
-    out = Truth()
+    out = Truth(thresholds=tuple(thresholds))
     for eid in entity_ids:
         cum = sb.cumulative(eid, metric)
+        known = [p for p in cum if cum[p].value is not None]
+        if known:
+            out.data_end[eid] = month_ix(max(known))
         for n in thresholds:
             prev = None
             for p in sorted(cum):
@@ -113,20 +120,30 @@ def _score_origin(args: tuple) -> list[Record]:
         tgts = [t for t in target_rows(fs, eid, year, metric) if t.target] if year_todo else []
         thresholds = [n for (e, n), pos in tr.crossings.items() if e == eid and anc is not None
                       and anc.value < n and pos > month_ix(hist.last) + 1 and pos - origin_pos <= MAX_LEAD]
-        if not thresholds and not year_todo:
+        # the next threshold up, not reached within MAX_LEAD months although the data reach that far
+        window = origin_pos + MAX_LEAD
+        nxt = [n for n in tr.thresholds if anc is not None and n > anc.value][:1]
+        censored = [n for n in nxt if tr.crossings.get((eid, n), math.inf) > window
+                    and tr.data_end.get(eid, 0) + 1 >= window]
+        if not thresholds and not year_todo and not censored:
             continue
         for name in models:
             fitted = fit(sb, eid, metric, name, index)
-            h = max(MAX_LEAD + 12, month_ix(f"{year}-12") - month_ix(fitted.last))
+            h = max(BACKTEST_HORIZON, month_ix(f"{year}-12") - month_ix(fitted.last))
             paths = fitted.model.sample_paths(h, n_paths, np.random.default_rng(seed))
             detail = getattr(fitted.model, "choice_", "")
             for n in thresholds:
                 pos, _ = crossing_positions(fitted, anc, n, paths)
                 q = np.quantile(pos, [0.025, 0.1, 0.5, 0.9, 0.975], method="inverted_cdf")
                 t = tr.crossings[(eid, n)]
-                med = q[2] if math.isfinite(q[2]) else month_ix(fitted.last) + h + 1
+                med = q[2] if math.isfinite(q[2]) else month_ix(fitted.last) + h + 1  # beyond the horizon
                 out.append(Record("crossing", name, eid, o, str(n), float(med - t), bool(q[1] <= t <= q[3]),
                                   bool(q[0] <= t <= q[4]), detail, round(float(t - origin_pos), 2)))
+            for n in censored:
+                pos, _ = crossing_positions(fitted, anc, n, paths)
+                q = np.quantile(pos, [0.025, 0.1, 0.5, 0.9, 0.975], method="inverted_cdf")
+                out.append(Record("not-crossed", name, eid, o, str(n), float(min(q[2] - window, 0.0)),
+                                  bool(q[3] >= window), bool(q[4] >= window), detail, None))
             if year_todo:
                 totals, _ = year_totals(fitted, act.value or 0.0, act.through if act.value is not None else None,
                                         year, paths)
@@ -168,6 +185,7 @@ def summarise(records: list[Record], models: tuple[str, ...]) -> list[dict]:
         cr = [r for r in records if r.model == m and r.kind == "crossing"]
         yr = [r for r in records if r.model == m and r.kind == "year"]
         tg = [r for r in records if r.model == m and r.kind == "target"]
+        nc = [r for r in records if r.model == m and r.kind == "not-crossed"]
         mean = lambda xs: float(np.mean(xs)) if xs else None  # noqa: E731
         rows.append({
             "model": m, "n_crossings": len(cr),
@@ -175,6 +193,8 @@ def summarise(records: list[Record], models: tuple[str, ...]) -> list[dict]:
             "crossing_median_ae_months": float(np.median([abs(r.error) for r in cr])) if cr else None,
             "crossing_bias_months": mean([r.error for r in cr]),
             "coverage_80": mean([r.covered_80 for r in cr]), "coverage_95": mean([r.covered_95 for r in cr]),
+            "n_not_crossed": len(nc), "not_crossed_false_median": mean([r.error < 0 for r in nc]),
+            "not_crossed_coverage_80": mean([r.covered_80 for r in nc]),
             "n_years": len(yr), "year_total_mape": mean([abs(r.error) for r in yr]),
             "year_total_bias": mean([r.error for r in yr]), "year_coverage_80": mean([r.covered_80 for r in yr]),
             "n_targets": len(tg), "target_brier": mean([r.error for r in tg]),
