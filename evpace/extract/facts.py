@@ -576,8 +576,10 @@ class DocumentReader:
                 scope == "cumulative" and (n.unit == "ordinal" or C.CUMULATIVE.search(clause_low) or (
                     kind == "expected" and C.MILESTONE_VERB.search(self.low_text[max(0, n.start - 40):n.start])))):
             # a target or forecast is for a year: the year named in the sentence, else the one talked about
+            others = [o for o in self.numbers if sent.start <= o.start < sent.end and o is not n]
             years = [x for x in self.dates if sent.start <= x.start < sent.end and x.precision == "year" and x.period
-                     and not C.COMPARED_BASE.search(self.low_text[max(0, x.start - 20):x.start])]
+                     and not C.COMPARED_BASE.search(self.low_text[max(0, x.start - 20):x.start])
+                     and not any(0 <= _dist(x, o) < abs(_dist(x, n)) for o in others)]  # "up from 429,445 in 2025"
             own = d is not None and not (isinstance(d, _Pseudo) and C.FULL_YEAR.fullmatch(d.text))
             year = min(years, key=lambda x: abs(_dist(x, n))).period[:4] if years else (
                 period[:4] if own and d.precision in ("month", "day", "year") and not _is_event(self, d)
