@@ -132,7 +132,7 @@ def ingest(ctx: typer.Context,
         s = api.ingest(paths, _db(ctx), published, workers, progress=lambda n: bar.update(task, completed=n))
     err.print(f"documents {s.documents}: {s.new_documents} new, {s.duplicates} already stored, "
               f"{len(s.errors)} errors; facts {s.new_facts} new; claims {s.claims}; "
-              f"conflicts with stored facts {len(s.conflicts)}", highlight=False)
+              f"conflicts with stored facts {s.conflict_count}", highlight=False)
     for e in s.errors:
         err.print(f"[red]skipped[/]: {e}", highlight=False)
     for c in s.conflicts:

@@ -88,7 +88,8 @@ class IngestSummary:
     new_facts: int = 0
     claims: int = 0
     errors: list[str] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)  # the first MAX_CONFLICTS_LISTED
+    conflict_count: int = 0
 
 
 def ingest(inputs: Iterable[str], db: Any = None, *, published: str | None = None, workers: int | None = None,
@@ -99,12 +100,13 @@ def ingest(inputs: Iterable[str], db: Any = None, *, published: str | None = Non
     ``ingested``), so that ``as_of`` queries can still place its facts in time."""
     workers = workers or min(os.cpu_count() or 1, 8)
     summary = IngestSummary()
-    touched: set[str] = set()
-    new_ids: set[str] = set()
     today = dt.date.today().isoformat()
     store = db if isinstance(db, Store) else Store(db)
     try:
-        registry = store.registry() if store.counts()["entities"] else default_registry()
+        registry = store.registry()
+        if not len(registry):  # a database never initialised: it needs the entities facts refer to
+            store.put_entities(default_registry())
+            registry = store.registry()
         docs = read_documents(inputs, published=published)
         for doc, figures in extracted_stream(docs, registry, workers):
             summary.documents += 1
@@ -125,17 +127,40 @@ def ingest(inputs: Iterable[str], db: Any = None, *, published: str | None = Non
                 summary.new_facts += len(facts)
                 summary.facts += len(facts)
                 summary.claims += len(claims)
-                touched |= {f.entity_id for f in facts}
-                new_ids |= {f.id for f in facts}
+                _note_conflicts(store, facts, summary)
             else:
                 summary.duplicates += 1
-        if touched:
-            fs = FactSet(store.registry(), store.facts(entity_ids=sorted(touched)))
-            summary.conflicts = [c for c in fs.same_figure_conflicts() if any(f.id in new_ids for f in c.facts)]
     finally:
         if store is not db:
             store.close()
     return summary
+
+
+MAX_CONFLICTS_LISTED = 200
+
+
+def _note_conflicts(store: Store, facts: list[Fact], summary: IngestSummary) -> None:
+    """Compare a new document's facts with the stored facts of the same figure (one small query per
+    figure), so memory stays flat however large the corpus. The list is capped; the count is not."""
+    by_figure: dict[tuple[str, str], list[Fact]] = {}
+    for f in facts:
+        by_figure.setdefault((f.entity_id, f.period), []).append(f)
+    for (eid, period), new in by_figure.items():
+        fs = FactSet(_registry_of(store), store.facts(entity_ids=[eid], period=period))
+        new_ids = {f.id for f in new}
+        for c in fs.same_figure_conflicts():
+            if any(f.id in new_ids for f in c.facts):
+                summary.conflict_count += 1
+                if len(summary.conflicts) < MAX_CONFLICTS_LISTED:
+                    summary.conflicts.append(c)
+
+
+def _registry_of(store: Store):
+    cached = getattr(store, "_ingest_registry", None)
+    if cached is None:
+        cached = store.registry()
+        store._ingest_registry = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _dated(f: Fact, day: str) -> Fact:

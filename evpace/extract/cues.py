@@ -21,7 +21,8 @@ METRIC_RES = {
 TARGET = re.compile(r"target\w*|\bgoals?\b|\baim(?:s|ed|ing)?\b|\bplans?\b|\bplanned\b|guid\w*|ambition\w*|"
                     r"objective|指引|\bseeks?\b|\bwant(?:s|ed)?\b|\bintend(?:s|ed)?\b|set out to|set itself|"
                     r"\bpledg\w*|目标|计划")
-EXPECTED = re.compile(r"\bexpect\w*|pencil\w* in|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|\bwould\b|\bcould\b|"
+EXPECTED = re.compile(r"\bexpect\w*|pencil\w* in|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|"
+                      r"\bwould\b|\bcould\b|"
                       r"\bwill\b|likely|anticipat\w*|\bpredict\w*|预计|有望")
 CONDITIONAL = re.compile(r"\bwould\b|\bcould\b|\bwill\b|\bmight\b")
 GROWTH = re.compile(r"growth|increase|\bup\b|\brise\b|higher|more|jump|gain|增长|提升")
@@ -244,6 +245,7 @@ EVENT_RESULTS_AFTER = re.compile(r"\s*(?:results|earnings|report|call|financial|
 EVENT_VERB_BEFORE = re.compile(r"(?:reported|announced|released|published|posted|issued)\s+(?:its\s+|the\s+)?$")
 BOUND_WORD_BEFORE = re.compile(r"(?:more than|over|about|nearly|almost|at least|around|roughly|some|fewer than|"
                                r"less than|up to)\s+$")
-THRESHOLD_ONLY = re.compile(r"(?:\bto|\bfrom|\bfirst|\bof|前|到|至|从)\s*(?:reach\w*\s+|hit\s+|cross\s+|pass\s+|get to\s+|"
+THRESHOLD_ONLY = re.compile(r"(?:\bto|\bfrom|\bfirst|\bof|前|到|至|从)\s*(?:reach\w*\s+|hit\s+|cross\s+|pass\s+|"
+                            r"get to\s+|"
                             r"deliver\s+|produce\s+|build\s+|climb to\s+)?(?:the\s+|its\s+|their\s+)?(?:first\s+)?第?$")
 BARE_MONTH = re.compile(r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")

@@ -257,7 +257,7 @@ class Store:
     def facts(self, *, entity_ids: Sequence[str] | None = None, metric: str | None = None,
               scope: str | None = None, kind: str | None = None, as_of: dt.date | str | None = None,
               period_from: str | None = None, period_to: str | None = None,
-              document_id: str | None = None) -> list[Fact]:
+              document_id: str | None = None, period: str | None = None) -> list[Fact]:
         """Facts matching every filter given; ``as_of`` keeps only those published by that day."""
         where, params = [], []
         if entity_ids is not None:
@@ -265,7 +265,8 @@ class Store:
                 return []
             where.append(f"f.entity_id IN ({', '.join('?' * len(entity_ids))})")
             params += list(entity_ids)
-        for col, val in (("metric", metric), ("scope", scope), ("kind", kind), ("document_id", document_id)):
+        for col, val in (("metric", metric), ("scope", scope), ("kind", kind), ("document_id", document_id),
+                         ("period", period)):
             if val is not None:
                 where.append(f"f.{col} = ?")
                 params.append(val)
