@@ -13,7 +13,7 @@ export PG_PORT
 # Only lint directories that exist (git does not keep empty ones in a fresh clone).
 LINT_PATHS := $(wildcard evpace tests scripts benchmarks)
 
-.PHONY: help venv demo test lint pg-start pg-stop clean
+.PHONY: help venv demo test lint pg-start pg-stop browser clean
 
 help:
 	@echo "make venv      create .venv and pip install -e '.[dev]'"
@@ -38,12 +38,15 @@ demo: venv
 	$(EVPACE) milestones --threshold 1000000
 	$(EVPACE) targets xiaomi --year 2025
 	$(EVPACE) targets xiaomi --year 2026
-	@if $(VENV)/bin/evpace --help | grep -qw report; then \
-		echo "$(EVPACE) report -o out/report.html"; \
-		$(EVPACE) report -o out/report.html; \
-	else \
-		echo "(no 'report' command yet; skipping out/report.html)"; \
-	fi
+	$(EVPACE) report -o out/report.html
+	$(EVPACE) chart race -o out/race-chart.png
+
+# Debian's chromium for the browser tests (Playwright drives it; `playwright install` cannot download here).
+browser:
+	@test -x /usr/bin/chromium || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo -n ); \
+		$$SUDO apt-get update -qq </dev/null && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium </dev/null; }
 
 pg-start:
 	$(PG) start
@@ -53,7 +56,7 @@ pg-stop:
 
 # One shell: the server is stopped on any exit (pass, fail, Ctrl-C).  Exit status is
 # pytest's if it failed, otherwise ruff's.  ruff runs even when pytest fails, for the log.
-test: venv
+test: venv browser
 	@trap '$(PG) stop' EXIT; \
 	$(PG) start >/dev/null || { echo "make test: PostgreSQL test server did not start" >&2; exit 1; }; \
 	rc=0; \

@@ -250,6 +250,51 @@ def stats(ctx: typer.Context, entity: EntityArg, metric: Annotated[str, typer.Op
         _emit([present.runrate_row(eid, rr)], fmt)
 
 
+@app.command()
+@_errors
+def chart(ctx: typer.Context,
+          kind: Annotated[str, typer.Argument(help="race, monthly, target, fan or timeline.")],
+          entity: Annotated[list[str] | None, typer.Argument(help="Entities (default: the upstarts).")] = None,
+          out: Annotated[Path, typer.Option("-o", "--out", help="FILE.png, .svg, .html or .json.")] = Path("chart.png"),
+          year: Annotated[int | None, typer.Option(help="Year (target and fan charts).")] = None,
+          threshold: Annotated[float | None, typer.Option(help="Threshold (fan and timeline charts).")] = None,
+          as_of: AsOf = None) -> None:
+    """Draw a chart (Vega-Lite) to PNG, SVG, HTML or JSON, without a browser."""
+    from . import charts
+
+    kw = {k: v for k, v in (("year", year), ("threshold", threshold), ("as_of", as_of)) if v is not None}
+    path = charts.chart(kind, entity or [], _db(ctx), out, **kw)
+    err.print(f"wrote {path}", highlight=False)
+
+
+@app.command()
+@_errors
+def report(ctx: typer.Context,
+           out: Annotated[Path, typer.Option("-o", "--out", help="HTML file to write.")] = Path("report.html"),
+           article: Annotated[list[str] | None, typer.Option("--article", "-a", help="Articles to check (repeat).")]
+           = None,
+           as_of: AsOf = None) -> None:
+    """Write one self-contained, offline HTML report (tables, charts, sources, article checks)."""
+    from .report import build_report
+
+    path = build_report(_db(ctx), out, articles=article, as_of=as_of)
+    err.print(f"wrote {path}", highlight=False)
+
+
+@app.command()
+@_errors
+def serve(ctx: typer.Context,
+          host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port.")] = 8000,
+          token: Annotated[str | None, typer.Option(envvar="EVPACE_TOKEN",
+                                                    help="Token required for writes (ingest); none = read-only.")]
+          = None) -> None:
+    """Run the web dashboard and JSON API (reads open, writes need the token)."""
+    from .web import serve as run
+
+    run(_db(ctx) or "evpace.db", host=host, port=port, token=token)
+
+
 def _register_extensions() -> None:
     """Commands that live with their feature: ``check`` (evpace.check) and ``forecast``/``backtest``
     (evpace.forecast), when present."""

@@ -23,10 +23,21 @@ from ..errors import InvalidArgumentError
 from ..model import Fact
 from ..reconcile import FactSet
 from ..series import SeriesBuilder, month_add, months_between
-from .data import (MIN_MONTHS, Anchor, History, anchor, date_position, fill_known, history, month_ix,
-                   pooled_entities, position_date, seasonal_index)
+from .data import (
+    MIN_MONTHS,
+    Anchor,
+    History,
+    anchor,
+    date_position,
+    fill_known,
+    history,
+    month_ix,
+    pooled_entities,
+    position_date,
+    seasonal_index,
+)
 from .models import LEVELS, LogModel
-from .select import MODEL_NAMES, make_model
+from .select import DEFAULT_MODEL, MODEL_NAMES, make_model
 
 DEFAULT_HORIZON, MAX_HORIZON = 60, 144
 
@@ -76,7 +87,7 @@ def restrict(fs: FactSet, as_of: dt.date | str | None) -> FactSet:
     return FactSet(fs.registry, fs.facts, fs.events, as_of=d)
 
 
-def fit(sb: SeriesBuilder, entity_id: str, metric: str = "deliveries", model: str = "auto",
+def fit(sb: SeriesBuilder, entity_id: str, metric: str = "deliveries", model: str = DEFAULT_MODEL,
         index: np.ndarray | None = None) -> Fitted:
     """Fit ``model`` to the entity's monthly history (pooled seasonal index from the same facts)."""
     if model not in MODEL_NAMES:
@@ -85,7 +96,7 @@ def fit(sb: SeriesBuilder, entity_id: str, metric: str = "deliveries", model: st
     if hist.known_months() < MIN_MONTHS:
         raise InvalidArgumentError(name="entity", reason=f"{entity_id} has {hist.known_months()} known months of "
                                    f"{metric}; at least {MIN_MONTHS} are needed to forecast")
-    if index is None and model in ("seasonal", "auto"):
+    if index is None and model in ("seasonal", "growth", "ensemble", "auto"):
         index, _ = seasonal_index(sb, pooled_entities(sb), metric)
     m = make_model(model, index).fit(hist.frame())
     if len(m.months_) < MIN_MONTHS:
@@ -150,7 +161,7 @@ def crossing_positions(fitted: Fitted, anc: Anchor, threshold: float, paths: np.
 
 
 def crossing(fs: FactSet, entity_id: str, threshold: float, metric: str = "deliveries",
-             as_of: dt.date | str | None = None, model: str = "auto", n_paths: int = 2000,
+             as_of: dt.date | str | None = None, model: str = DEFAULT_MODEL, n_paths: int = 2000,
              dates: list[dt.date | str] | tuple = (), seed: int = 0, horizon: int | None = None,
              fitted: Fitted | None = None) -> Crossing:
     """The month (and day) ``entity_id``'s cumulative ``metric`` crosses ``threshold``, as a distribution.
@@ -252,7 +263,7 @@ def year_totals(fitted: Fitted, ytd: float, through: str | None, year: int, path
 
 
 def year_total(fs: FactSet, entity_id: str, year: int, metric: str = "deliveries",
-               as_of: dt.date | str | None = None, model: str = "auto", n_paths: int = 2000, seed: int = 0,
+               as_of: dt.date | str | None = None, model: str = DEFAULT_MODEL, n_paths: int = 2000, seed: int = 0,
                fitted: Fitted | None = None) -> YearTotal:
     """``year``'s total ``metric`` as a distribution: year-to-date actual + simulated rest of the year, and
     P(total ≥ target) for every announced target and revision known at ``as_of``."""
@@ -289,8 +300,10 @@ def year_total(fs: FactSet, entity_id: str, year: int, metric: str = "deliveries
     for t in target_rows(fs, eid, year, metric):
         if t.target is None:
             continue
+        remaining = t.target - ytd
+        need = max(remaining, 0.0) / months_left if months_left else 0.0
         out.targets.append(TargetOdds(t.target, t.target_announced, t.target_note,
-                                      float((totals >= t.target).mean()), t.remaining, t.monthly_pace_needed,
+                                      float((totals >= t.target).mean()), remaining, need,
                                       sorted({f.origin.url for f in t.facts[-1:]})))
         out.facts += t.facts[-1:]
     return out

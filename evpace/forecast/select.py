@@ -14,15 +14,15 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-import os
-
-from .models import ARIMA, ETS, LEVELS, WIDTH, Growth, LogModel, Naive, Seasonal, Theta
+from .models import ARIMA, CALIBRATED, ETS, LEVELS, WIDTH, Combo, Growth, LogModel, Naive, Seasonal, Theta
 
 #: Candidates ``auto`` chooses between.
-AUTO_CANDIDATES = ("naive3", "seasonal", "ets", "theta")
+AUTO_CANDIDATES = ("naive3", "seasonal", "growth", "ets", "theta")
 #: Months before the end at which candidates are refitted, the horizon scored, and the shortest fit.
 INNER_ORIGINS, INNER_H, MIN_TRAIN = (6, 9, 12, 15, 18), 6, 8
 DEFAULT_CHOICE = "seasonal"
+#: The model used when none is named: the one the backtest ranks best (see docs/forecast.md).
+DEFAULT_MODEL = "ensemble"
 
 
 class Auto(LogModel):
@@ -103,10 +103,12 @@ def _registry() -> dict[str, Callable[[np.ndarray | None], LogModel]]:
         "naive": lambda idx: Naive(1),
         "naive3": lambda idx: Naive(3),
         "seasonal": lambda idx: Seasonal(idx),
-        "growth": lambda idx: Growth(idx, float(os.environ.get("PHI", "0.9"))),
+        "growth": lambda idx: Growth(idx),
         "ets": lambda idx: ETS(),
         "theta": lambda idx: Theta(),
         "arima": lambda idx: ARIMA(),
+        "ensemble": lambda idx: Combo([Naive(3, width=CALIBRATED["naive3"]), Growth(idx, width=CALIBRATED["growth"]),
+                                       Theta(width=CALIBRATED["theta"])]),
         "auto": lambda idx: Auto(idx),
     }
 
