@@ -28,7 +28,8 @@ DB = str | Path | Store | None
 
 
 @contextlib.contextmanager
-def _store(db: DB) -> Iterator[Store]:
+def open_store(db: DB) -> Iterator[Store]:
+    """An open store for ``db`` (used as is when it already is one; closed afterwards otherwise)."""
     if isinstance(db, Store):
         yield db
         return
@@ -57,7 +58,7 @@ def _metric(metric: str | None) -> str | None:
 def factset(db: DB = None, as_of: dt.date | str | None = None) -> FactSet:
     """All facts and events known at ``as_of``, ready for the analytics."""
     as_of = _date(as_of)
-    with _store(db) as s:
+    with open_store(db) as s:
         return FactSet(s.registry(), s.facts(as_of=as_of), s.events(), as_of=as_of)
 
 
@@ -83,7 +84,7 @@ def init(db: DB = None, data: str | Path | None = None) -> InitSummary:
     validation are reported and not loaded; every valid row is stored in one transaction.
     """
     ds = load_dataset(Path(data) if data else None)
-    with _store(db) as s:
+    with open_store(db) as s:
         with s.transaction():
             changed = s.put_entities(ds.registry)
             fn, fe = s.add_facts(ds.facts)
@@ -94,7 +95,7 @@ def init(db: DB = None, data: str | Path | None = None) -> InitSummary:
 def load(path: str | Path, db: DB = None) -> InitSummary:
     """Add a user's CSV of facts (columns as ``evpace/data/facts.csv``): valid rows are stored in one
     transaction, each bad row is reported with file, line and field."""
-    with _store(db) as s:
+    with open_store(db) as s:
         facts, errors = read_facts(Path(path), s.registry())
         fn, fe = s.add_facts(facts)
         return InitSummary(s.redacted_url, s.schema_version(), 0, fn, fe, 0, 0, errors, s.counts())
@@ -126,14 +127,14 @@ def ingest(inputs: list[str], db: DB = None, published: str | None = None, worke
 
 def entities(db: DB = None) -> list[Entity]:
     """Every entity, groups first, then brands and models."""
-    with _store(db) as s:
+    with open_store(db) as s:
         order = {"group": 0, "brand": 1, "model": 2}
         return sorted(s.registry(), key=lambda e: (order.get(e.kind, 3), e.parent or "", e.id))
 
 
 def resolve(name: str, db: DB = None) -> Entity:
     """An entity by id, name or alias (unknown names raise with close matches)."""
-    with _store(db) as s:
+    with open_store(db) as s:
         return s.registry().resolve(name)
 
 
@@ -150,7 +151,7 @@ def facts(db: DB = None, entity: str | None = None, metric: str | None = None, s
           kind: str | None = None, as_of: dt.date | str | None = None, period_from: str | None = None,
           period_to: str | None = None, include_children: bool = False) -> list[Fact]:
     """Stored facts matching the filters (``period_from``/``period_to`` compare period end dates)."""
-    with _store(db) as s:
+    with open_store(db) as s:
         ids = None
         if entity:
             reg = s.registry()

@@ -25,7 +25,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,17 +52,7 @@ _STATUS_RANGE = ["#4c78a8", "#9ecae9", "#f58518", GAP_COLOUR]
 
 
 # -- helpers -----------------------------------------------------------------------------------------------
-@contextlib.contextmanager
-def _opened(db: api.DB) -> Iterator[Store]:
-    """One open store for the several API calls a chart makes."""
-    if isinstance(db, Store):
-        yield db
-        return
-    store = Store(db)
-    try:
-        yield store
-    finally:
-        store.close()
+_opened = api.open_store  # one open store for the several API calls a chart makes
 
 
 def _publishers(urls: Sequence[str], most: int = 3) -> str:
