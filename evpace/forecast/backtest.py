@@ -287,10 +287,14 @@ def backtest(db=None, models: tuple[str, ...] = MODEL_NAMES, metric: str = "deli
     if isinstance(db, FactSet):
         registry, facts, events = db.registry, db.facts, db.events
     else:
-        from ..api import _store
+        from ..store import Store
 
-        with _store(db) as s:
+        s = db if isinstance(db, Store) else Store(db)
+        try:
             registry, facts, events = s.registry(), s.facts(), s.events()
+        finally:
+            if s is not db:
+                s.close()
     shipped = {m: WIDTH.get(m, 1.0) for m in models}
     grid = tuple(sorted(set(widths) | set(shipped.values()) | {1.0}))
     final = FactSet(registry, facts, events)

@@ -6,6 +6,7 @@ Rows are named here and rendered by :func:`evpace.present.render`; every number 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
@@ -100,6 +101,15 @@ def _emit(rows: list[dict[str, Any]], fmt: str, title: str | None = None) -> Non
         sys.stdout.write(present.render(rows, "json") + "\n")
 
 
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidArgumentError(name="date", reason=f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _db(ctx: typer.Context) -> str | None:
     return (ctx.find_root().obj or {}).get("db")
 
@@ -136,7 +146,7 @@ def register(app: typer.Typer) -> None:
                  paths: Annotated[int, typer.Option(help="Simulated paths.")] = 2000,
                  fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table") -> None:
         """When ENTITY crosses a threshold, and its year total with the odds of each target, with intervals."""
-        from ..api import _date, factset
+        from ..api import factset
         from .engine import crossing, year_total
 
         if fmt not in ("table", "json"):
