@@ -350,8 +350,8 @@ class Judge:
                                 f"{d['base_text']} × 12 = {fmt_num(x)}; {relation(x, tol)}",
                                 CONSISTENT if tol.contains(x) else INCONSISTENT))
         if c.entity_id and month:
-            rr, last, pts = self.forecaster.run_rate(c.entity_id, self.as_of, month) if isinstance(
-                self.forecaster, LinearRunRate) else (None, None, [])
+            rr, last, pts = self.forecaster.run_rate(c.entity_id, self.as_of, month) if hasattr(
+                self.forecaster, "run_rate") else (None, None, [])
             if rr is not None:
                 readings.append(Reading("trailing 3-month average × 12 (not what the article says)", rr * 12,
                                         f"({' + '.join(fmt_num(p.value) for p in pts)}) / 3 × 12 = {fmt_num(rr * 12)}",
@@ -416,6 +416,19 @@ def resolve_as_of(doc: Document, as_of: dt.date | str | None) -> tuple[dt.date |
     return latest, ("latest date mentioned" if latest else "none: all data")
 
 
+def default_forecaster(factsets) -> Forecaster:
+    """The simulation forecaster of :mod:`evpace.forecast` (issue 4/6), with the linear run-rate's
+    ``run_rate`` kept for run-rate readings; the linear run-rate alone if forecasting is unavailable."""
+    linear = LinearRunRate(factsets)
+    try:
+        from ..forecast.adapter import SimulationForecaster
+    except ImportError:
+        return linear
+    sim = SimulationForecaster(factsets=factsets, n_paths=1000)
+    sim.run_rate = linear.run_rate  # type: ignore[attr-defined]
+    return sim
+
+
 def check_document(doc: Document, db: Any = None, as_of: dt.date | str | None = None, now: bool = False,
                    forecaster: Forecaster | None = None) -> list[Verdict]:
     """Every numeric claim of ``doc`` judged with the data published on or before the article's date
@@ -433,7 +446,7 @@ def check_document(doc: Document, db: Any = None, as_of: dt.date | str | None = 
         return cache[d]
 
     fs = factsets(when)
-    fc = forecaster or LinearRunRate(factsets)
+    fc = forecaster or default_forecaster(factsets)
     text_doc = with_published(doc, when)
     claims = find_claims(text_doc, fs.registry)
     judge = Judge(fs, fc, claims, text_doc)
