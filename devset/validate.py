@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Validate the evpace extraction dev set (stdlib only).
+"""Validate an evpace labelled extraction set: devset/ or heldout/ (stdlib only).
 
 Checks, for every article in devset/articles/ and its gold file in devset/gold/:
-  * front matter: title, url (https://example.test/devset/<stem>), optional published (YYYY-MM-DD);
+  * front matter: title, url (https://example.test/<set>/<stem>), optional published (YYYY-MM-DD);
   * body length: 150-700 words (a CJK character counts as one word);
   * every gold line parses as a JSON object with exactly the schema fields;
   * entity_id exists in evpace/data/entities.csv; metric, scope, unit, bound, kind are valid enums;
@@ -16,7 +16,7 @@ Checks, for every article in devset/articles/ and its gold file in devset/gold/:
     passes the same fact checks against the article text.
 Prints counts.  Exit status 1 if any error was found.
 
-Usage: python3 devset/validate.py [--seeds DIR] [-v]
+Usage: python3 devset/validate.py [--root devset|heldout] [--seeds DIR] [-v]
 """
 from __future__ import annotations
 
@@ -30,10 +30,16 @@ import re
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent  # the set being checked; main(root=...) changes it
 ARTICLES = HERE / "articles"
 GOLD = HERE / "gold"
 ENTITIES = HERE.parent / "evpace" / "data" / "entities.csv"
+
+
+def _use_root(root: Path) -> None:
+    global HERE, ARTICLES, GOLD
+    HERE = root.resolve()
+    ARTICLES, GOLD = HERE / "articles", HERE / "gold"
 DEFAULT_SEEDS = Path("/work/shared/seeds")
 
 FIELDS = ["entity_id", "metric", "scope", "period", "value", "unit", "bound", "kind",
@@ -54,6 +60,19 @@ PERIOD_RE = {
     "cumulative": re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$"),
 }
 CJK = re.compile(r"[\u3400-\u9fff]")
+DOC_TEXT: dict = {}
+
+
+def evpace_text(path: Path):
+    """Document.text as evpace's reader builds it (None when evpace cannot be imported)."""
+    try:
+        sys.path.insert(0, str(HERE.parent))
+        from evpace.model import Document
+        from evpace.sources import read_documents
+    except Exception:  # noqa: BLE001
+        return None
+    docs = [d for d in read_documents([str(path)]) if isinstance(d, Document)]
+    return docs[0].text if docs else None
 
 
 # ---------------------------------------------------------------- articles
@@ -131,6 +150,10 @@ def number_in(text: str):
         v = float(m.group(1).replace(",", ""))
         if m.group(2):
             v *= SCALES[m.group(2)]
+        else:
+            k = re.match(r"(\d[\d,]*(?:\.\d+)?)(k|m)(?![a-z])", t[m.start():])
+            if k:
+                v *= 1e3 if k.group(2) == "k" else 1e6
         return v
     m = re.search(r"(?<![a-z])(" + "|".join(k for k in WORDS if " " not in k and "-" not in k)
                   + r")[\s-]+(thousand|million|billion|lakh|crore)", t)
@@ -208,6 +231,8 @@ def check_fact(obj, where, body, published, entities, errors, warnings):
         return
     if text not in body:
         e(f"text {text!r} does not occur in the article body")
+    if DOC_TEXT.get("current") is not None and text not in DOC_TEXT["current"]:
+        e(f"text {text!r} does not occur in evpace's Document.text for this article")
     if v is not None:
         n = number_in(text)
         if n is None:
@@ -221,12 +246,15 @@ def shingles(text: str, n: int = 12):
     return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
-def main(argv=None) -> int:
+def main(argv=None, root: Path | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--root", type=Path, default=root, help="the set's folder [default: this file's folder]")
     ap.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS,
                     help="directory of real reference articles for the 12-word overlap check")
     ap.add_argument("-v", "--verbose", action="store_true", help="also print warnings")
     args = ap.parse_args(argv)
+    if args.root is not None:
+        _use_root(args.root)
 
     errors: list[str] = []
     warnings: list[str] = []
@@ -259,8 +287,8 @@ def main(argv=None) -> int:
             continue
         if not meta.get("title"):
             errors.append(f"{art.name}: no title")
-        if meta.get("url") != f"https://example.test/devset/{stem}":
-            errors.append(f"{art.name}: url should be https://example.test/devset/{stem}")
+        if meta.get("url") != f"https://example.test/{HERE.name}/{stem}":
+            errors.append(f"{art.name}: url should be https://example.test/{HERE.name}/{stem}")
         published = None
         if "published" in meta:
             try:
@@ -282,6 +310,9 @@ def main(argv=None) -> int:
         if not gp.exists():
             errors.append(f"{art.name}: no gold file {gp.name}")
             continue
+        DOC_TEXT["current"] = evpace_text(art)
+        if DOC_TEXT["current"] is None:
+            warnings.append(f"{art.name}: evpace reader unavailable, Document.text not checked")
         nf = 0
         texts = collections.Counter()
         for i, line in enumerate(gp.read_text(encoding="utf-8").splitlines(), 1):
@@ -309,6 +340,7 @@ def main(argv=None) -> int:
     # Optional gold for the real reference articles: seeds/seeds.json maps a name to
     # {"path": relative to the repository root, "published": "YYYY-MM-DD"}; gold in seeds/NAME.jsonl.
     n_seed_facts, n_seed_docs = 0, 0
+    DOC_TEXT["current"] = None  # seed texts are checked against their raw files below
     seeds_json = HERE / "seeds" / "seeds.json"
     if seeds_json.exists():
         try:

@@ -28,11 +28,10 @@ DOCS_IMG = ROOT / "docs" / "img" / "dashboard.png"
 TOKEN = "browser-token-5678"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTICLE = """Xiaomi Sets 550,000 Vehicle Delivery Goal for 2026
+ARTICLE = """Xiaomi's goal for 2026: 550,000 cars
 
-Xiaomi plans to deliver 550,000 electric vehicles in 2026. The figure represents a 34% increase compared with
-2025, when the company delivered more than 410,000 vehicles. In December 2025 alone, Xiaomi delivered more than
-50,000 vehicles.
+Xiaomi aims to hand over 550,000 vehicles to buyers in 2026, about 34% more than the over 410,000 it
+delivered in 2025. In December 2025 it handed over more than 50,000 vehicles.
 """
 UPLOAD = """---
 title: Leapmotor in June

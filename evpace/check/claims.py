@@ -10,10 +10,10 @@ From the extractor (:func:`evpace.extract.extract`):
 
 Read from the sentences by :mod:`evpace.check.patterns` (names in :data:`PATTERNS`):
 
-* ``run_rate``: "Sustaining such a pace would put annual output close to 600,000" after a monthly figure;
+* ``run_rate``: "keeping that monthly pace up would mean roughly 600,000 a year" after a monthly figure;
 * ``forward``: "on track to cross 1 million within 2026", "is expected to do so in early 2026";
-* ``rank``: "the first Chinese EV upstart to reach that mark", "fastest automaker to reach one million"
-  (with "could"/"would", a forward-looking rank), "the other five have all joined the club" (a count);
+* ``rank``: "the first of the start-ups to get there", "fastest automaker to reach one million"
+  (with "could"/"would", a forward-looking rank), "the remaining five are all in the club now" (a count);
 * ``fact`` about dates: "reached that milestone in 2025" (a crossing year), "began deliveries in early
   2024" (the first delivery), "hasn't reached 1 million yet" (not yet crossed);
 * ``duration`` in words: "a decade", "a year and a half";

@@ -65,7 +65,7 @@ def _claim(kind: str, ctx: DocContext, sent: Sentence, start: int, end: int, ori
 
 
 def _run_rates(ctx: DocContext, claims: list[Claim]) -> list[Claim]:
-    """"Sustaining such a pace would put annual output close to 600,000": the monthly figure before it × 12."""
+    """"keeping that monthly pace up would mean roughly 600,000 a year": the monthly figure before it × 12."""
     out = []
     for sent in ctx.sentences:
         low = ctx.low[sent.start:sent.end]
@@ -143,7 +143,7 @@ def _basis_target(ctx: DocContext, lo: int, hi: int) -> dict | None:
 
 
 def _ranks(ctx: DocContext, claims: list[Claim]) -> list[Claim]:
-    """"the first Chinese EV upstart to reach that mark", "could become the fastest ... to reach one million"."""
+    """"the first of the start-ups to get there", "could become the fastest ... to reach one million"."""
     out = []
     for sent in ctx.sentences:
         for m in _RANK.finditer(ctx.low, sent.start, sent.end):
@@ -217,8 +217,8 @@ def _counts(ctx: DocContext, claims: list[Claim]) -> list[Claim]:
 
 
 def _milestone_periods(ctx: DocContext, claims: list[Claim]) -> list[Claim]:
-    """"Leapmotor, Li Auto and Xpeng reached that milestone in 2025"; "XPENG and NIO made the leap in late
-    2025 and early 2026, respectively": each maker's crossing date."""
+    """"makers A and B got to that mark in 2025"; "C and D got there in late 2025 and early 2026,
+    respectively": each maker's crossing date."""
     out = []
     for sent in ctx.sentences:
         respectively = "respectively" in ctx.low[sent.start:sent.end]
@@ -287,7 +287,7 @@ def _not_yet(ctx: DocContext, claims: list[Claim]) -> list[Claim]:
 
 
 def _word_durations(ctx: DocContext, claims: list[Claim]) -> list[Claim]:
-    """"close to a decade", "roughly a year and a half after the launch of the SU7"."""
+    """"nearly ten years", "about eighteen months after a model's launch"."""
     out = []
     for m in _WORD_DURATION.finditer(ctx.low):
         if overlaps(claims, m.start("n"), m.end()):
