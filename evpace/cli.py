@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,11 +10,13 @@ import typer
 from rich.console import Console
 
 from . import api, present
+from .cli_support import db_of as _db
+from .cli_support import err
+from .cli_support import handle_errors as _errors
 from .errors import EvpaceError
 
 app = typer.Typer(help="evpace: EV makers' milestones, pace and targets, every figure with its source.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-err = Console(stderr=True, soft_wrap=True)
 
 # -- option groups, defined once -------------------------------------------------------------------
 Format = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
@@ -34,10 +34,6 @@ def _main(ctx: typer.Context,
     ctx.obj = {"db": db}
 
 
-def _db(ctx: typer.Context) -> str | None:
-    return (ctx.find_root().obj or {}).get("db")
-
-
 def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None, title: str | None = None) -> None:
     if fmt not in present.FORMATS:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(present.FORMATS)}", param_hint="--format")
@@ -46,17 +42,6 @@ def _emit(rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None
             present.render(rows, fmt, columns, title), end="", soft_wrap=True, markup=False, highlight=False)
     else:
         sys.stdout.write(present.render(rows, fmt, columns) + ("\n" if fmt == "json" else ""))
-
-
-def _errors(fn: Callable[..., None]) -> Callable[..., None]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        try:
-            fn(*args, **kwargs)
-        except EvpaceError as exc:
-            err.print(f"[bold red]error[/]: {exc}", markup=True, highlight=False)
-            raise typer.Exit(2) from None
-    return wrapper
 
 
 def _summary(s: api.InitSummary, what: str) -> None:

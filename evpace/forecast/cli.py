@@ -7,21 +7,19 @@ Rows are named here and rendered by :func:`evpace.present.render`; every number 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import sys
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from .. import present
-from ..errors import EvpaceError, InvalidArgumentError
+from ..cli_support import err
+from ..cli_support import handle_errors as _errors
+from ..errors import InvalidArgumentError
 from .backtest import BacktestResult
 from .engine import Crossing, YearTotal
 from .select import DEFAULT_MODEL, MODEL_NAMES
-
-err = Console(stderr=True, soft_wrap=True)
 
 
 def _pct(p: float | None) -> str:
@@ -80,17 +78,6 @@ def _year_table(r: dict[str, Any]) -> list[dict[str, Any]]:
     rows = [{**base, "target": t["target"], "announced": t["announced"], "P(total ≥ target)": _pct(t["probability"]),
              "pace needed": t["monthly_pace_needed"]} for t in r["targets"]]
     return rows or [{**base, "target": None}]
-
-
-def _errors(fn: Callable[..., None]) -> Callable[..., None]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        try:
-            fn(*args, **kwargs)
-        except EvpaceError as exc:
-            err.print(f"[bold red]error[/]: {exc}", markup=True, highlight=False)
-            raise typer.Exit(2) from None
-    return wrapper
 
 
 def _emit(rows: list[dict[str, Any]], fmt: str, title: str | None = None) -> None:
