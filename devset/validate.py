@@ -137,6 +137,10 @@ def period_range(scope: str, period: str):
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a decade": 10, "double": 2,
          "doubled": 2, "half a million": 500000, "half-million": 500000}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}
+UNITS_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9}
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "lakh": 1e5, "crore": 1e7,
           "万": 1e4, "亿": 1e8}
@@ -155,6 +159,10 @@ def number_in(text: str):
             if k:
                 v *= 1e3 if k.group(2) == "k" else 1e6
         return v
+    m = re.search(r"(?<![a-z])(" + "|".join(TENS) + r")(?:[\s-]+(" + "|".join(UNITS_WORDS)
+                  + r"))?[\s-]+(thousand|million|billion|lakh|crore)", t)
+    if m:  # "twenty thousand", "forty-six thousand"
+        return float((TENS[m.group(1)] + UNITS_WORDS.get(m.group(2) or "", 0)) * SCALES[m.group(3)])
     m = re.search(r"(?<![a-z])(" + "|".join(k for k in WORDS if " " not in k and "-" not in k)
                   + r")[\s-]+(thousand|million|billion|lakh|crore)", t)
     if m:
