@@ -17,6 +17,7 @@ from ..model import Document, Fact, Origin, Provenance
 from .dates import find_dates
 from .facts import DocumentReader, Extracted
 from .numbers import NumberMatch, drop_overlapping, find_numbers
+from .tables import TableReader, table_runs
 from .text import finder_for, sentences
 
 EXTRACTOR_VERSION = "evpace-extract/0.1"
@@ -85,10 +86,25 @@ def extract(doc: Document, registry: Registry | None = None) -> list[Extracted]:
     if not numbers:
         return []
     numbers.sort(key=lambda n: n.start)
+    if _THAT_YEAR_HINT in text.lower():
+        dates = that_year(text, dates)
     mentions = finder_for(registry).find(text)
     reader = DocumentReader(text, pub, mentions, dates, numbers, registry)
+    tables = {run[0].start: run for run in table_runs(text, sents)} if "|" in text else {}
+    tab = TableReader(text, reader.low_text, pub, mentions, dates, numbers) if tables else None
     out: list[Extracted] = []
+    skip_to = -1
     for s in sents:
+        if s.start < skip_to:
+            continue
+        run = tables.get(s.start)
+        if run is not None and tab is not None:
+            facts, used = tab.read(run, (reader.ctx.metric, reader.ctx.scope, reader.ctx.period))
+            if facts:
+                out.extend(facts)
+                reader.remember(facts)
+                skip_to = used[-1].end
+                continue
         out.extend(reader.read(s))
     return out
 
@@ -114,6 +130,43 @@ def _chunks(text: str, sents) -> list[tuple[int, int]]:
         else:
             out.append((s.start, s.end))
     return out
+
+
+_THAT_YEAR_HINT = " year"
+_THAT_YEAR = re.compile(r"\b(?:(?:of|in|during|by the end of|at the end of)\s+)?(?:that|the same) year\b", re.I)
+_OF_THAT_YEAR = re.compile(r"\s*,?\s*(?:of|in)\s+(?:that|the same) year\b", re.I)
+
+
+def that_year(text: str, dates: list) -> list:
+    """"By the end of that year", "in March of that year": the year of the last date named before it."""
+    from .dates import _new_date
+
+    dates = sorted(dates, key=lambda d: d.start)
+    out = []
+    last_year = ""
+    taken = [(d.start, d.end) for d in dates]
+    extra = []
+    for m in _THAT_YEAR.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        extra.append(m)
+    i = 0
+    for d in dates:
+        while i < len(extra) and extra[i].start() < d.start:
+            if last_year:
+                m = extra[i]
+                out.append(_new_date(m.start(), m.end(), m.group(0), last_year, "year", True, None))
+            i += 1
+        tail = _OF_THAT_YEAR.match(text, d.end)
+        if tail and last_year and d.period and d.precision in ("month", "day", "quarter", "half"):
+            d = _new_date(d.start, d.end, d.text, last_year + d.period[4:], d.precision, True, d.qualifier)
+        if d.period and d.period[:4].isdigit():
+            last_year = d.period[:4]
+        out.append(d)
+    for m in extra[i:]:
+        if last_year:
+            out.append(_new_date(m.start(), m.end(), m.group(0), last_year, "year", True, None))
+    return sorted(out, key=lambda d: d.start)
 
 
 def _name_not_month(part: str, d) -> bool:

@@ -16,7 +16,8 @@ METRIC_RES = {
                              r"manufactur\w*|\bcomplet(?:ed|ion)\b|\boutput\b|left the (?:assembly |"
                              r"production )?line|rolled out|"
                              r"roll-?out|下线|产量|生产"),
-    "orders": re.compile(r"\borders?\b|bookings?|reservations?|pre-?orders?|订单|大定"),
+    "orders": re.compile(r"\borders\b|\border (?:intake|book|tally|count)|(?:firm|new|locked-in|confirmed) order\b|"
+                        r"bookings?|reservations?|pre-?orders?|订单|大定"),
 }
 TARGET = re.compile(r"target\w*|\bgoals?\b|\baim(?:s|ed|ing)?\b|\bplans?\b|\bplanned\b|guid\w*|ambition\w*|"
                     r"objective|指引|\bseeks?\b|\bwant(?:s|ed)?\b|\bintend(?:s|ed)?\b|set out to|set itself|"
@@ -30,10 +31,35 @@ ACTUAL_VERB = re.compile(r"\b(?:delivered|sold|produced|built|reached|hit|posted
                          r"topped|exceeded|rolled off|came off|shipped|handed over|achieved|logged|totall?ed|"
                          r"stood at|came to|rose|fell|grew|declined|dropped|jumped|climbed|increased|decreased|"
                          r"contributed|"
-                         r"ended|finished)\b")
+                         r"ended|finished|ending|finishing|closing|closed)\b")
 YTD = re.compile(r"year[\s-]to[\s-]date|\bytd\b|so far this year|for the year so far|this year so far|"
                  r"(?:first|initial) (?:\w+ )?months|cumulative\w* (?:\w+ ){0,3}(?:for|in|this|of) (?:the |this )?"
-                 r"year|今年以来|累计(?=.{0,6}(?:今年|1-\d+月))")
+                 r"year|今年以来|累计(?=.{0,6}(?:今年|1-\d+月))|"
+                 r"(?:has|have)\s+(?:\w+\s+){0,2}(?:delivered|sold|produced|built|handed over)\b[^.;]{0,40}?"
+                 r"\bthis year\b")
+SUBJECT_LEAD = re.compile(r"^\W*(?:(?:its|the|their)\s+)?(?:[\w-]+\s+)?(?:deliveries|sales|volume|output|production|"
+                          r"shipments|registrations)\b")  # "Deliveries were 16.9% higher...": the maker talked about
+BULLET = re.compile(r"\s*(?:[-•*▪‣◦]|\d{1,2}[.)])\s")
+EXCEED_BEFORE = re.compile(r"\b(?:to|will|would|could|should|may|might)\s+(?:\w+\s+)?(?:exceed|top|surpass|pass|beat|"
+                           r"break)\s+(?:the\s+)?$")
+METRIC_NOUN_BEFORE = re.compile(r"(?:deliveries|sales|volume|output|production|shipments|orders)\s+$")
+UNIT_THEN_IN = re.compile(r"\s*(?:(?:vehicles|units|cars|evs|deliveries)\s+)?(?:in|for|during)\s+(?:the\s+)?")
+PARTIAL_PERIOD = re.compile(r"\bweekly\b|\b(?:in|during|for|over) the (?:\w+ )?week\b|\bweek (?:of|to|ended|ending)\b|"
+                            r"\bthe (?:previous|prior) week\b|\bthe week before\b|week[\s-]on[\s-]week|"
+                            r"\b(?:first|last|past) (?:\w+ )?days of\b|month-to-date|\bmtd\b|单周|周度")
+TICKER_BEFORE = re.compile(r"(?:hkex|nyse|nasdaq|sgx|sse|szse|hk|stock code|ticker)\s*[:：]?\s*$")
+CAPACITY_BEFORE = re.compile(r"\b(?:output|production) potential\b|\bcapable of\b|\bcapacity (?:of|to|for)\b|"
+                             r"\bcapacity\b[^.;,]{0,30}\bto\s*$")
+EXPORT_BEFORE = re.compile(r"(?:overseas|export|international|foreign)\s+(?:sales|shipments|deliveries|volumes?)\b"
+                           r"[^.;,]{0,30}$|\bexports?\b[^.;,]{0,25}$|(?:海外|出口)\S{0,6}$")
+EXPORT_AFTER = re.compile(r"\s*(?:vehicles|units|cars|evs)?\s*(?:were\s+|was\s+)?(?:shipped|exported|sold|delivered)\s+"
+                          r"(?:to\s+)?(?:overseas|abroad|international|foreign)|\s*(?:vehicles|units|cars)?\s*(?:in\s+)?"
+                          r"(?:exports|overseas)\b")
+EXPORT_INCLUDED = re.compile(r"including (?:\w+ )?exports|incl\.? exports|exports included|of which|含出口")
+THIS_PERIOD = re.compile(r"(?:this|next|the current|the coming) (?:month|quarter)")
+WHEN_AFTER_DATE = re.compile(r",?\s*when\s+(?:the company|it|they|[\w-]+)\s+(?:had\s+)?(?:delivered|handed over|sold|"
+                             r"produced|built|shipped)\b")
+CAUSE_BETWEEN = re.compile(r"\b(?:as|after|because|thanks to|helped by|led by|driven by|with|despite|on)\b")
 CUMULATIVE = re.compile(r"cumulativ\w*|all[\s-]time|to date|since (?:its |the )?(?:launch|inception|"
                         r"founding|start|debut|first|\w+ (?:went|go) on sale|deliveries (?:began|started))|"
                         r"since (?:the company|it|the automaker|the brand) (?:began|started)|"
@@ -50,9 +76,8 @@ GENERIC_SUBJECT = re.compile(r"^\W*(?:several|many|some|other|these|those|all|bo
 GENERIC_BETWEEN = re.compile(r"\b(?:the other \w+|the others|the rest|several|many|other (?:automakers|brands|"
                              r"makers|carmakers|upstarts)|(?:automakers|carmakers|manufacturers|makers|brands|"
                              r"companies|upstarts|start-ups|players|rivals|peers)\b)")
-SUBJECT_REF = re.compile(r"\b(?:it|its|the company|the automaker|the carmaker|the brand|the group|the firm|"
-                         r"the maker|the ev maker|the startup|the start-up|the manufacturer|the chinese \w+ maker|"
-                         r"they|their)\b|该公司|公司")
+SUBJECT_REF = re.compile(r"\b(?:it|its|they|their|the (?:[\w-]+ ){0,2}?(?:company|automaker|carmaker|brand|group|firm|"
+                         r"maker|ev maker|startup|start-up|manufacturer|alliance|marque))\b|该公司|公司")
 RANK = re.compile(r"\b(?:the )?(?:first|second|third|fastest|only|last)\b[\w\s-]{0,40}\bto (?:clear|reach|cross|hit|"
                   r"surpass|join|pass|top|deliver more|build|produce|deliver|sell|make)\b")
 NEGATED = re.compile(r"(?:n't|\bnot\b|\bnever\b|\byet to\b|\bfailed to\b|\bshort of\b|\bno longer\b|未)[^.;]{0,40}$")
@@ -97,7 +122,8 @@ PERCENT_SKIP_BEFORE = re.compile(r"(?:account(?:ed|ing|s)? for|represent\w*|shar
                                  r"stock (?:rose|fell|gained|lost|jumped|closed)|have (?:risen|fallen|gained))\s*"
                                  r"(?:about |around |roughly |nearly |over |more than |by )?$", re.I)
 DOWN = re.compile(r"\b(?:down|fell|fall(?:s|ing)?|decline\w*|decrease\w*|dropp?\w*|lower|slid\w*|slump\w*|plung\w*|"
-                  r"shrank|shrink\w*|slipp?\w*|contract\w*|dipp?\w*|tumbl\w*|below|less than)\b|下降|下滑|减少|同比减")
+                  r"shrank|shrink\w*|slipp?\w*|contract\w*|dipp?\w*|tumbl\w*|below|less than|fewer)\b|"
+                  r"下降|下滑|减少|同比减")
 YOY = re.compile(r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|\byoy\b|from a year (?:earlier|ago)|"
                  r"(?:same|year-ago) (?:month|period|quarter)|a year (?:earlier|ago)|last year's|同比")
 MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|from the previous month|previous month|"
@@ -181,7 +207,12 @@ TARGET_AFTER = re.compile(r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries|sal
                           r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries)\s+)?(?:\w+\s+){0,1}(?:it|they|"
                           r"the company|"
                           r"the group|management)\s+(?:had\s+|has\s+|have\s+)?(?:targeted|set|planned|aimed|promised|"
-                          r"pledged|guided)\b|^\s*的?(?:年度|全年)?(?:销量|交付)?目标")
+                          r"pledged|guided)\b|^\s*的?(?:年度|全年)?(?:销量|交付)?目标|"
+                          r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries)\s+)?(?:[\w'’-]+\s+){1,3}(?:had|has|have)\s+"
+                          r"(?:\w+ly\s+)?(?:targeted|set|planned|aimed|promised|pledged|guided|budgeted)\b|"
+                          r"^\s*(?:(?:vehicles?|units?|cars?|evs?)\s+)?(?:to which|that|which)?\s*(?:[\w'’-]+\s+){0,3}"
+                          r"(?:trimmed|cut|raised|lowered|revised|reduced|lifted)\s+(?:its|their|the)\s+(?:\w+\s+)?"
+                          r"(?:goal|target|guidance|forecast)")
 ACTUAL_AFTER = re.compile(r"^\s*(?:vehicles?|units?|cars?|evs?|deliveries)?\s*(?:that\s+|which\s+)?(?:it|they|the "
                           r"company|the group|the automaker|the brand|\w+)?\s*(?:had\s+|has\s+)?(?:delivered|sold|"
                           r"produced|handed over|built|shipped)\b")
@@ -191,7 +222,8 @@ QUARTER_TO = re.compile(r"(?:three months|quarter) (?:to|ended|ending|through) (
                         r"april|may|june|july|august|september|october|november|december)")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
-COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|over|versus|vs\.?|compared (?:with|to)|against)\s+(?:the\s+)?$")
+COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|over|versus|vs\.?|compared (?:with|to)|against)\s+(?:the\s+)?"
+                           r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$")
 TARGET_CONTEXT = re.compile(r"\brange\b|target|goal|guidance|aim|plan|ambition")
 
 

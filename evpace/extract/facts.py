@@ -74,6 +74,7 @@ class _Ctx:
     metric: str = ""
     target_year: str = ""  # year of the last target talked about
     day: str = ""  # the last day-precise date a figure was dated by ("on the same day")
+    intro: tuple[str, str, str, bool] | None = None  # (kind, scope, period, partial) of a list's intro ("expects:")
 
 
 def _within(items: list, starts: list[int], lo: int, hi: int) -> list:
@@ -111,13 +112,20 @@ class DocumentReader:
         nums = _within(self.numbers, self.n_starts, sent.start, sent.end)
         ds = [d for d in _within(self.dates, self.d_starts, sent.start, sent.end) if d.period]
         low = self.low_text[sent.start:sent.end]
+        if self.ctx.intro is not None and not C.BULLET.match(low):
+            self.ctx.intro = None  # the list an intro line opened has ended
         out = self._facts(sent, low, ms, ds, nums) if nums else []
         if ms:
             self._set_subject(ms, sent, out)
-        if not nums and ds and re.search(r"\bmonth\b|deliver|sales|sold|record", low):
+        small = not out and all(n.value < 100 and not n.is_percent for n in nums)  # "Seven makers reported..."
+        if small and ds and re.search(r"\bmonth\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
+                                         r"registrations|output|production|交付|销量", low):
             d = ds[-1]  # "December itself was the busiest month in its history." dates what follows
             if d.precision in ("month", "quarter", "half") and not _is_event(self, d):
                 self.ctx.period, self.ctx.scope = d.period, _scope_of(d.precision)
+                metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
+                if metric:  # "Monday's batch of August delivery reports ...": what the figures after it count
+                    self.ctx.metric = metric
         if not out and (low.rstrip().endswith(":") or (not nums and len(low) < 90)):
             # a heading such as "Deliveries in July:" sets the metric and period of a list
             metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
@@ -125,7 +133,19 @@ class DocumentReader:
                 self.ctx.metric = metric
             if ds and low.rstrip().endswith(":"):
                 self.ctx.period, self.ctx.scope = ds[-1].period, _scope_of(ds[-1].precision)
+            if low.rstrip().endswith(":"):  # "For the second quarter, the company expects:" + bullets
+                kind = C.kind_of(low, "")
+                d = ds[-1] if ds else None
+                self.ctx.intro = (kind, _scope_of(d.precision) if d else "", d.period if d else "",
+                                  bool(C.PARTIAL_PERIOD.search(low)))
         return out
+
+    def remember(self, facts: list[Extracted]) -> None:
+        """Volume facts read elsewhere (a table) join the context later sentences refer back to."""
+        for f in facts:
+            if f.unit == "vehicles":
+                self.ctx.last[f.entity_id] = f
+                self.ctx.history.setdefault(f.entity_id, []).append(f)
 
     def _set_subject(self, ms: list[Mention], sent: Sentence, out: list[Extracted]) -> None:
         head = self.low_text[sent.start:ms[0].start]
@@ -191,6 +211,8 @@ class DocumentReader:
         pseudo = self._pseudo_dates(sent, low)
         ds = [d for d in ds if not any(_dist(d, p) < 0 for p in pseudo)] + pseudo
         date_for = self._assign_dates(volumes, ds)
+        if "respectively" in low:
+            date_for.update(self._dates_respectively(volumes, ds))
         ranges = self._ranges(volumes)
         durations = [n for k, n, _ in others if k == "duration"]
         thresholds = {n.start: self._thresholds(sent, n, volumes, durations) for n in durations}
@@ -215,6 +237,8 @@ class DocumentReader:
                     lead = next((x for x in facts if x.start == first.start), None)
                     if lead:
                         f = replace(f, scope=lead.scope, period=lead.period, kind=lead.kind, metric=lead.metric)
+            if f.kind == "actual" and getattr(d, "relative", False) and self.published and not C.NOW.search(low):
+                f = replace(f, period=_ended_by(f.period, f.scope, self.published))  # what happened has happened
             facts.append(f)
         pranges = self._ranges(percents)
         presp = self._respectively(low, ms, percents)
@@ -254,7 +278,8 @@ class DocumentReader:
             before = self.low_text[max(sent.start, n.start - 45):n.start]
             if i > 0 and nums[i - 1].unit is None and C.YEARS_AND_MONTHS.match(self.text[nums[i - 1].end:n.end + 10]):
                 continue  # the "seven" of "one year and seven months"
-            if n.unit == "times" and (n.text[-1:] == "X" or C.NOT_MULTIPLIER.match(self.low_text[n.start:n.end + 8])):
+            if n.unit == "times" and (n.text[-1:] == "X" or n.value > 100 or
+                                      C.NOT_MULTIPLIER.match(self.low_text[n.start:n.end + 8])):
                 continue  # "the 7X" is a model; "double-digit" is no ratio
             if n.is_percent and i > 0 and nums[i - 1].is_money and n.start - nums[i - 1].end < 30:
                 continue  # "revenue was RMB 44.3 billion, up 6.1%"
@@ -284,6 +309,13 @@ class DocumentReader:
             if n.value < (1000 if n.unit == "ordinal" else MIN_VOLUME) or (n.value < 100 and n.unit != "vehicles") \
                     or n.value > MAX_VOLUME:
                 continue
+            if C.TICKER_BEFORE.search(before) or C.CAPACITY_BEFORE.search(
+                    self.low_text[max(sent.start, n.start - 90):n.start]):
+                continue  # "(HKEX: 9863)", "raises its annual output potential to 600,000"
+            if (C.EXPORT_BEFORE.search(self.low_text[max(sent.start, n.start - 50):n.start])
+                    or C.EXPORT_AFTER.match(self.low_text, n.end)) and not C.EXPORT_INCLUDED.search(
+                    self.low_text[sent.start:sent.end]):
+                continue  # exports are part of a maker's volume, not a figure of ours
             if C.HYPOTHETICAL.search(before[-30:]):
                 continue  # "reaching the midpoint would require roughly 50,000": not a reported figure
             if n.unit is None and C.NOT_VOLUME_AFTER.match(after):
@@ -363,6 +395,12 @@ class DocumentReader:
                 extra += 80  # a dateline: "GUANGZHOU, July 1 (Reuters) - ..."
             eligible.append((d, extra))
         out: dict[int, object] = {}
+        for n in nums:  # "from July's 21,017": the month's own figure, even as the base of a comparison
+            own = [d for d, _ in eligible if 0 <= n.start - d.end <= 4 and self.text[d.end:n.start].rstrip() in
+                   ("'s", "’s") or 0 < n.start - d.end <= 60 and C.WHEN_AFTER_DATE.match(self.low_text, d.end)
+                   and not any(d.end <= o.start < n.start for o in nums)]  # "in March, when it handed over 41,053"
+            if own:
+                out[n.start] = own[0]
         for strict in (True, False):
             for n in nums:
                 if n.start in out:
@@ -370,10 +408,10 @@ class DocumentReader:
                 best, best_d = None, 10**9
                 for d, extra in eligible:
                     g = gap(d, n)
-                    if g < 0:
-                        continue
+                    if g < 0 or (d.start >= n.end and g > 90 and not _milestone_like(n)):
+                        continue  # (a date far after the figure is another clause's: "..., until ... in 2027")
                     if d.precision not in ("ytd", "range") and C.COMPARED_BASE.search(
-                            self.low_text[max(0, d.start - 20):d.start]) and (d.start >= n.end or not re.match(
+                            self.low_text[max(0, d.start - 40):d.start]) and (d.start >= n.end or not re.match(
                                 r",?\s*(?:when|in which|during which)\b", self.low_text[d.end:d.end + 12])):
                         continue  # "down 38.2% from October 2024": the base of a comparison
                     rivals = [o for o in nums if o is not n and 0 <= gap(d, o) < g]
@@ -389,6 +427,29 @@ class DocumentReader:
         for n in nums:  # "X said on Tuesday that its 1 millionth car...": a milestone is dated by its announcement
             if n.start not in out and _milestone_like(n) and announced:
                 out[n.start] = min(announced, key=lambda d: abs(_dist(d, n)))
+        return out
+
+    def _dates_respectively(self, nums: list[NumberMatch], ds: list) -> dict[int, object]:
+        """"29,356 and 37,705 vehicles in April and May, respectively": the i-th figure gets the i-th date."""
+        joiner = re.compile(r"\s*(?:,|,? and|and|&)\s*")
+        ds = sorted((d for d in ds if d.period), key=lambda d: d.start)
+        runs: list[list] = []
+        for d in ds:
+            if runs and joiner.fullmatch(self.low_text[runs[-1][-1].end:d.start]):
+                runs[-1].append(d)
+            else:
+                runs.append([d])
+        out: dict[int, object] = {}
+        for run in runs:
+            if len(run) < 2:
+                continue
+            before = [n for n in nums if n.end <= run[0].start]
+            if len(before) < len(run):
+                continue
+            figs = before[-len(run):]
+            if all(re.fullmatch(r"\s*(?:vehicles|units|cars)?\s*(?:,|,? and|and)\s*", self.low_text[a.end:b.start])
+                   for a, b in zip(figs, figs[1:], strict=False)):
+                out.update({n.start: d for n, d in zip(figs, run, strict=True)})
         return out
 
     def _ranges(self, volumes: list[NumberMatch]) -> dict[int, NumberMatch]:
@@ -439,6 +500,14 @@ class DocumentReader:
         if right and not n.is_percent:
             return right[0]  # "25,000 SU7 sedans", "its 1 millionth AITO-branded car"
         before = [m for m in ms if m.end <= n.start and m.start >= clause[0]]
+        if before and self._in_since(before[-1], sent):  # "its deliveries since the Li ONE went on sale reached"
+            rest = [m for m in before if not self._in_since(m, sent)]
+            head = self.low_text[clause[0]:before[-1].start]
+            if rest:
+                return rest[-1]
+            if C.SUBJECT_REF.search(head):
+                subject = self._subject_for(head)
+                before = [subject] if subject is not None else before
         if before:
             return before[-1]
         head = self.low_text[clause[0]:n.start]
@@ -446,16 +515,21 @@ class DocumentReader:
             return self._subject_for(head)  # "the automaker had delivered ... since the Li ONE went on sale"
         before_any = [m for m in ms if m.end <= n.start]
         after = [m for m in ms if m.start >= n.end and m.start < clause[1]]
-        if after and not before_any:
-            return after[0]
+        if after and not before_any and not (self.ctx.org is not None and C.CAUSE_BETWEEN.search(
+                self.low_text[n.end:after[0].start])):
+            return after[0]  # not "rose 40.8% as the Maextro S800 ... added": a cause, not the subject
         if before_any:
             return before_any[-1]
-        if ms:
-            return None
         sent_head = self.low_text[sent.start:n.start]
+        if ms and not C.SUBJECT_LEAD.match(sent_head):
+            return None
         if C.GENERIC_SUBJECT.search(sent_head) and not C.SUBJECT_REF.search(sent_head):
             return None
         return self._subject_for(sent_head)
+
+    def _in_since(self, m: Mention, sent: Sentence) -> bool:
+        """Is the mention inside a "since ..." phrase (the start of a count, not its subject)?"""
+        return any(x.start() <= m.start < x.end() for x in C.SINCE_PHRASE.finditer(self.low_text, sent.start, sent.end))
 
     def _clause(self, sent: Sentence, n) -> tuple[int, int]:
         low = self.low_text[sent.start:sent.end]
@@ -486,7 +560,7 @@ class DocumentReader:
         if d is not None:
             prec, period = d.precision, d.period or ""
             if prec in ("ytd", "range"):
-                return "ytd", period
+                return _range_scope(period)
             if ytd:
                 end = period[:7] if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", period) else self._ytd_end()
                 return ("ytd", f"{end[:4]}-01/{end}") if end else ("ytd", "")
@@ -528,6 +602,8 @@ class DocumentReader:
                 self.low_text[n.end:n.end + 45]) or \
                 C.ASPIRATION.search(self.low_text[n.end:n.end + 30]):
             return None  # "hasn't reached 1 million yet", "1 million within sight" state no figure
+        if C.PARTIAL_PERIOD.search(clause_low) or (self.ctx.intro is not None and self.ctx.intro[3]):
+            return None  # a week's or a few days' count: no scope of ours holds it
         m = forced or self._entity(sent, n, ms, clause)
         if m is None:
             return None
@@ -571,6 +647,22 @@ class DocumentReader:
         if bound == "exact" and _milestone_like(n) and C.LOWER_VERB_BEFORE.search(self.low_text[max(0, n.start - 25):
                                                                                                n.start]):
             bound = "lower"  # "cross 1 million", "topped 1 million": at least that many
+        intro = self.ctx.intro
+        if intro is not None and kind == "actual" and intro[0] != "actual" and not C.ACTUAL_VERB.search(clause_low):
+            kind = intro[0]  # a bullet under "the company expects:"
+        if intro is not None and intro[2] and d is None:
+            return Extracted(entity=m.text, entity_id=m.entity_id, metric=metric, scope=intro[1], period=intro[2],
+                             value=n.value, unit="vehicles", bound=bound, kind=kind, start=n.start, end=n.end,
+                             quote=sent.text, sentence_start=sent.start, number_text=n.text)
+        if kind != "actual" and bound == "exact" and C.EXCEED_BEFORE.search(pre40):
+            bound = "lower"  # "expected deliveries to exceed 40,000"
+        if kind != "actual" and d is not None and scope in ("month", "quarter") and (
+                C.THIS_PERIOD.fullmatch(d.text.lower()) and C.METRIC_NOUN_BEFORE.search(
+                    self.low_text[max(0, d.start - 20):d.start])
+                or 0 <= d.start - n.end <= 25 and C.UNIT_THEN_IN.fullmatch(self.low_text[n.end:d.start])):
+            return Extracted(entity=m.text, entity_id=m.entity_id, metric=metric, scope=scope, period=period,
+                             value=n.value, unit="vehicles", bound=bound, kind=kind, start=n.start, end=n.end,
+                             quote=sent.text, sentence_start=sent.start, number_text=n.text)  # "this month"
         pseudo_year = isinstance(d, _Pseudo) and bool(C.FULL_YEAR.fullmatch(d.text))
         if kind != "actual" and (scope in ("month", "cumulative") or d is None or pseudo_year) and not (
                 scope == "cumulative" and (n.unit == "ordinal" or C.CUMULATIVE.search(clause_low) or (
@@ -578,8 +670,9 @@ class DocumentReader:
             # a target or forecast is for a year: the year named in the sentence, else the one talked about
             others = [o for o in self.numbers if sent.start <= o.start < sent.end and o is not n]
             years = [x for x in self.dates if sent.start <= x.start < sent.end and x.precision == "year" and x.period
-                     and not C.COMPARED_BASE.search(self.low_text[max(0, x.start - 20):x.start])
-                     and not any(0 <= _dist(x, o) < abs(_dist(x, n)) for o in others)]  # "up from 429,445 in 2025"
+                     and not C.COMPARED_BASE.search(self.low_text[max(0, x.start - 40):x.start])
+                     and not any(0 <= _dist(x, o) < abs(_dist(x, n)) for o in others)  # "up from 429,445 in 2025"
+                     and (x.start < n.start or x.start - n.end <= 60 and x.start < clause[1])]
             own = d is not None and not (isinstance(d, _Pseudo) and C.FULL_YEAR.fullmatch(d.text))
             year = min(years, key=lambda x: abs(_dist(x, n))).period[:4] if years else (
                 period[:4] if own and d.precision in ("month", "day", "year") and not _is_event(self, d)
@@ -597,6 +690,8 @@ class DocumentReader:
         before it in the sentence, else the one talked about (a target when the sentence is about one)."""
         rel = n.start - sent.start
         clause = self._clause(sent, n)
+        if C.PARTIAL_PERIOD.search(self.low_text[clause[0]:clause[1]]):
+            return None  # "down 18% from the week before"
         if forced is None and not [m for m in ms if m.end <= n.start] and C.MARKET.search(low[:rel]):
             return None  # "CPCA estimated that retail sales ... rose 47%": the market, not a maker
         ent = forced or self._entity(sent, n, ms, clause)
@@ -610,6 +705,10 @@ class DocumentReader:
                 and (f.end <= n.start or forced is not None)
                 and not C.COMPARED_BASE.search(self.low_text[max(0, f.start - 12):f.start])]  # not "from 916,660"
         h = host[-1] if host else None
+        base = self._base_date(n)
+        if base is not None and host:  # "83,465 in Q1, including 35,486 in March, up 98.3% from Q1 2025"
+            same = [f for f in host if f.scope == _scope_of(base.precision)]
+            h = same[-1] if same else h
         if h is None:
             hist = self.ctx.history.get(ent.entity_id, [])
             if C.TARGET_CONTEXT.search(low[:rel]):
@@ -617,7 +716,7 @@ class DocumentReader:
                 hist = sorted(targets, key=lambda f: f.period)[-1:] if targets else hist  # the newest target
             h = hist[-1] if hist else None
             near = [d for d in ds if d.end <= n.start and d.period and not _is_event(self, d)
-                    and not C.COMPARED_BASE.search(self.low_text[max(0, d.start - 20):d.start])]
+                    and not C.COMPARED_BASE.search(self.low_text[max(0, d.start - 40):d.start])]
             if h is not None and near:
                 h = replace(h, scope=_scope_of(near[-1].precision), period=near[-1].period)
         around = low[max(0, rel - 70):rel + len(n.text) + 60]
@@ -637,6 +736,8 @@ class DocumentReader:
             change = "yoy"
         if h is not None and h.kind == "actual" and not change and h.scope in ("month", "quarter", "year", "ytd"):
             change = "yoy"  # a bare "up 92.6%" on a monthly or annual figure is year-on-year by convention
+        if base is not None and h is not None and h.kind == "actual":
+            change = _change_between(h.period, base.period or "") or change
         value = -n.value if _falling(low, rel, len(n.text)) else n.value
         if h is not None:
             return replace(h, value=value, unit="percent", bound=n.bound_hint or "exact", start=n.start,
@@ -650,6 +751,18 @@ class DocumentReader:
                          value=value, unit="percent", bound=n.bound_hint or "exact",
                          kind=C.kind_of(low[:rel], low[rel:]), start=n.start, end=n.end, quote=sent.text,
                          sentence_start=sent.start, change=change, number_text=n.text)
+
+    def _base_date(self, n: NumberMatch) -> DateMatch | None:
+        """The period a change is measured from: "up 98.3% from the first quarter of 2025"."""
+        i = bisect_left(self.d_starts, n.end)
+        if i < len(self.dates):
+            d = self.dates[i]
+            m = C.COMPARED_BASE.search(self.low_text[max(n.end, d.start - 40):d.start]) if d.period else None
+            if m is not None and d.start - n.end <= 45:
+                gap = self.low_text[n.end:max(n.end, d.start - 40) + m.start()]
+                if len(gap) <= 25 and not re.search(r"[.,;]|\bbut\b|\band\b|year|month|quarter", gap):
+                    return d
+        return None
 
     def _thresholds(self, sent: Sentence, n: NumberMatch, volumes: list[NumberMatch],
                     durations: list[NumberMatch]) -> tuple[float | None, float | None, set[int]]:
@@ -706,7 +819,8 @@ class DocumentReader:
         if kind == "times":  # a ratio takes the period of the figure it is about, or the year it names
             k = C.kind_of(low[:n.start - sent.start], low[n.end - sent.start:])
             near = [d for d in self.dates if sent.start <= d.start < sent.end and d.period and not _is_event(self, d)
-                    and (d.end <= n.start or re.search(r"\bin\s+$", self.low_text[max(0, d.start - 5):d.start]))]
+                    and (d.end <= n.start or re.search(r"\bin\s+$", self.low_text[max(0, d.start - 5):d.start])
+                         or (0 <= d.start - n.end < 20 and C.METRIC_NOUN_AFTER.match(self.low_text[d.end:d.end + 25])))]
             if near and not vol:
                 d0 = min(near, key=lambda d: abs(_dist(d, n)))
                 if base is not None:
@@ -757,6 +871,57 @@ class DocumentReader:
                          kind=C.kind_of(low[:n.start - sent.start], ""), start=n.start, end=end, quote=sent.text,
                          sentence_start=sent.start, from_threshold=frm, to_threshold=to,
                          number_text=self.text[n.start:end])
+
+
+def _ended_by(period: str, scope: str, published: dt.date) -> str:
+    """A month, quarter or half reported as done but resolved to one not over at publication ("the first
+    half" in an early-January story), or a total dated in the future ("by the end of the year"): the same
+    period a year earlier."""
+    y = period[:4]
+    if not y.isdigit():
+        return period
+    if scope == "cumulative":
+        first = (int(y), int(period[5:7])) if re.fullmatch(r"\d{4}-\d{2}", period) else None
+        return str(int(y) - 1) + period[4:] if first and first > (published.year, published.month) else period
+    if re.fullmatch(r"\d{4}-\d{2}", period):
+        end = (int(y), int(period[5:]))
+    elif m := re.fullmatch(r"\d{4}-Q(\d)", period):
+        end = (int(y), int(m.group(1)) * 3)
+    elif m := re.fullmatch(r"\d{4}-H(\d)", period):
+        end = (int(y), int(m.group(1)) * 6)
+    else:
+        return period
+    if end >= (published.year, published.month):
+        return str(int(y) - 1) + period[4:]
+    return period
+
+
+def _range_scope(period: str) -> tuple[str, str]:
+    """A span of months: a calendar quarter or half is that ("from April to June" = Q2), else year-to-date."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})/(\d{4})-(\d{2})", period)
+    if m and m.group(1) == m.group(3):
+        a, b = int(m.group(2)), int(m.group(4))
+        if b - a == 2 and a % 3 == 1 and a != 1:
+            return "quarter", f"{m.group(1)}-Q{(a + 2) // 3}"
+        if (a, b) == (7, 12):
+            return "half", f"{m.group(1)}-H2"
+    return "ytd", period
+
+
+def _change_between(period: str, base: str) -> str:
+    """yoy / mom / qoq between a figure's period and the period it is compared with, when they say so."""
+    y, b = period[:4], base[:4]
+    if not (y.isdigit() and b.isdigit()) or len(period) != len(base):
+        return ""
+    if period[4:] == base[4:] and int(y) - int(b) == 1:
+        return "yoy"
+    if re.fullmatch(r"\d{4}-\d{2}", period) and re.fullmatch(r"\d{4}-\d{2}", base):
+        a, c = int(y) * 12 + int(period[5:]), int(b) * 12 + int(base[5:])
+        return "mom" if a - c == 1 else ""
+    if re.fullmatch(r"\d{4}-Q\d", period) and re.fullmatch(r"\d{4}-Q\d", base):
+        a, c = int(y) * 4 + int(period[6]), int(b) * 4 + int(base[6])
+        return "qoq" if a - c == 1 else ""
+    return ""
 
 
 def _falling(low: str, rel: int, length: int) -> bool:
