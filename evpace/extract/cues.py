@@ -21,15 +21,17 @@ METRIC_RES = {
 }
 TARGET = re.compile(r"target\w*|\bgoals?\b|\baim(?:s|ed|ing)?\b|\bplans?\b|\bplanned\b|guid\w*|ambition\w*|"
                     r"objective|指引|\bseeks?\b|\bwant(?:s|ed)?\b|\bintend(?:s|ed)?\b|set out to|set itself|"
-                    r"\bpledg\w*|目标|计划")
-EXPECTED = re.compile(r"\bexpect\w*|pencil\w* in|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|"
+                    r"\bpledg\w*|\bpromis\w*|\bvow\w*|目标|计划|提出|力争|规划")
+EXPECTED = re.compile(r"\bexpect\w*|pencil\w* in|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|on course|"
+                      r"on pace|poised to|head(?:ed|ing) for|"
                       r"\bwould\b|\bcould\b|"
                       r"\bwill\b|likely|anticipat\w*|\bpredict\w*|预计|有望")
 CONDITIONAL = re.compile(r"\bwould\b|\bcould\b|\bwill\b|\bmight\b")
 GROWTH = re.compile(r"growth|increase|\bup\b|\brise\b|higher|more|jump|gain|增长|提升")
 ACTUAL_VERB = re.compile(r"\b(?:delivered|sold|produced|built|reached|hit|posted|recorded|crossed|surpassed|"
                          r"topped|exceeded|rolled off|came off|shipped|handed over|achieved|logged|totall?ed|"
-                         r"stood at|came to|rose|fell|grew|declined|dropped|jumped|climbed|increased|decreased|"
+                         r"stood at|was at|were at|came to|rose|fell|grew|declined|dropped|jumped|climbed|increased|"
+                         r"decreased|"
                          r"contributed|"
                          r"ended|finished|ending|finishing|closing|closed)\b")
 YTD = re.compile(r"year[\s-]to[\s-]date|\bytd\b|so far this year|for the year so far|this year so far|"
@@ -51,16 +53,17 @@ TICKER_BEFORE = re.compile(r"(?:hkex|nyse|nasdaq|sgx|sse|szse|hk|stock code|tick
 CAPACITY_BEFORE = re.compile(r"\b(?:output|production) potential\b|\bcapable of\b|\bcapacity (?:of|to|for)\b|"
                              r"\bcapacity\b[^.;,]{0,30}\bto\s*$")
 EXPORT_BEFORE = re.compile(r"(?:overseas|export|international|foreign)\s+(?:sales|shipments|deliveries|volumes?)\b"
-                           r"[^.;,]{0,30}$|\bexports?\b[^.;,]{0,25}$|(?:海外|出口)\S{0,6}$")
+                           r"[^.;]{0,30}$|\bexports?\b[^.;,]{0,25}$|(?:海外|出口)\S{0,6}$")
 EXPORT_AFTER = re.compile(r"\s*(?:vehicles|units|cars|evs)?\s*(?:were\s+|was\s+)?(?:shipped|exported|sold|delivered)\s+"
                           r"(?:to\s+)?(?:overseas|abroad|international|foreign)|\s*(?:vehicles|units|cars)?\s*(?:in\s+)?"
                           r"(?:exports|overseas)\b")
 EXPORT_INCLUDED = re.compile(r"including (?:\w+ )?exports|incl\.? exports|exports included|of which|含出口")
+APPOSITIVE = re.compile(r"(?:\s*\([^)]{1,20}\))?,((?:[^,.;]{3,120}?)),\s*(?:which\s+|who\s+)?(?:has\s+|had\s+)?[a-z]")
 THIS_PERIOD = re.compile(r"(?:this|next|the current|the coming) (?:month|quarter)")
 WHEN_AFTER_DATE = re.compile(r",?\s*when\s+(?:the company|it|they|[\w-]+)\s+(?:had\s+)?(?:delivered|handed over|sold|"
                              r"produced|built|shipped)\b")
 CAUSE_BETWEEN = re.compile(r"\b(?:as|after|because|thanks to|helped by|led by|driven by|with|despite|on)\b")
-CUMULATIVE = re.compile(r"cumulativ\w*|all[\s-]time|to date|since (?:its |the )?(?:launch|inception|"
+CUMULATIVE = re.compile(r"cumulativ\w*|all[\s-]time|to date|lifetime|since (?:its |the )?(?:launch|inception|"
                         r"founding|start|debut|first|\w+ (?:went|go) on sale|deliveries (?:began|started))|"
                         r"since (?:the company|it|the automaker|the brand) (?:began|started)|"
                         r"milestone|(?:million|000|万)\W+(?:\w+\W+)?mark\b|\bclub\b|累计|总计|第\S{1,12}台")
@@ -69,7 +72,7 @@ FULL_YEAR = re.compile(r"(?:for|in|over) the (?:full|whole|entire) year|full[\s-
                        r"\bannual\b|\bin the year\b|全年")
 MARKET = re.compile(r"\bmarket\b|\bindustry\b|nationwide|\bnational\b|\bcountry's\b|across china|china's (?:nev|"
                     r"ev|car|auto|passenger)|\bcpca\b|\bcaam\b|association|passenger[\s-]vehicles? (?:market|sales)|"
-                    r"by all manufacturers|全国|行业|市场")
+                    r"by all manufacturers|\b(?:india|europe|germany|japan|korea|the us|the u\.s\.)'s\b|全国|行业|市场")
 GENERIC_SUBJECT = re.compile(r"^\W*(?:several|many|some|other|these|those|all|both|most|few|the other)\b|"
                              r"\b(?:upstarts|automakers|carmakers|companies|makers|brands|players|rivals|peers|"
                              r"startups|start-ups|manufacturers)\b")
@@ -83,7 +86,8 @@ RANK = re.compile(r"\b(?:the )?(?:first|second|third|fastest|only|last)\b[\w\s-]
 NEGATED = re.compile(r"(?:n't|\bnot\b|\bnever\b|\byet to\b|\bfailed to\b|\bshort of\b|\bno longer\b|未)[^.;]{0,40}$")
 ASPIRATION = re.compile(r"within sight|in sight|closing in on|\bnearing\b|edg\w+ closer|\bapproaching\b|"
                         r"on the verge|within reach")
-CAPACITY = re.compile(r"capacity|can (?:build|produce|make|assemble)|able to (?:build|produce)|designed to (?:build|"
+CAPACITY = re.compile(r"capacity|can (?:build|produce|make|assemble|carry|hold|transport)|"
+                      r"able to (?:build|produce)|designed to (?:build|"
                       r"produce)|(?:a|per) year\b|annually|产能")
 MILESTONE_VERB = re.compile(r"(?:reach\w*|hit(?:s|ting)?|cross\w*|surpass\w*|pass(?:ed|es|ing)?|top(?:s|ped|ping)?|"
                             r"exceed\w*|br[eo]ak\w*|clear\w*|join\w*|past|beyond|突破|达到)\W+(?:\w+\W+){0,3}$")
@@ -133,7 +137,7 @@ QOQ = re.compile(r"quarter[\s-]on[\s-]quarter|quarter[\s-]over[\s-]quarter|\bqoq
                  r"previous quarter")
 VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|vs\.?|against|above|below)\s+(?:[^.;%\d]{0,50}?"
                      r"\b)?(?:(\d{4})(?!\d)|"
-                     r"(last year|the previous year|a year earlier|the prior year))")
+                     r"(last year|the previous year|a year earlier|the prior year|the year before))")
 DURATION_UNIT = re.compile(r"^[\s-]*(?:calendar |full |straight )?(months?|days?|years?|weeks?)\b|^(天|个多?月|年多?)",
                            re.I)
 ZH_DURATION_UNIT = {"天": "days", "个月": "months", "个多月": "months", "年": "years", "年多": "years"}
@@ -233,11 +237,17 @@ BASE_MONTH_AFTER = re.compile(r"^[^.;%]{0,12}?(?:from|than|compared (?:with|to)|
                               r"(?!,?\s*\d{4}|\s+last year|\s+a year)")
 
 
+ZH_CHANGE_BEFORE = re.compile(r"(?:同比|环比)(?:增长|增加|上升|提升|下降|下滑|减少|增|降|涨|跌)?\s*$")
+
+
 def change_of(around: str, pos: int, host_period: str = "", host_scope: str = "") -> str:
     """yoy / mom / qoq from the comparison cue nearest to ``pos`` (a cue after the figure weighs more); a
     named month of an earlier year ("from October 2024", "from October last year") makes it year-on-year;
     a month-on-month cue on a quarterly figure is quarter-on-quarter."""
     best, best_d, best_m = "", 10**9, None
+    zh = ZH_CHANGE_BEFORE.search(around[max(0, pos - 8):pos])
+    if zh:  # "同比增长62.9%，环比增长7.7%": in Chinese the cue comes right before its figure
+        return "yoy" if zh.group(0).startswith("同比") else "mom"
     if BASE_MONTH_AFTER.match(around[pos:]):
         return "mom"  # "down 44.2% from the 18,012 it delivered in December"
     for name, pat in (("yoy", YOY), ("mom", MOM), ("qoq", QOQ)):
@@ -259,7 +269,7 @@ FINANCE = re.compile(r"revenue|profit|margin|income|earnings|\bshares?\b|\bstock
                      r"market value|"
                      r"\bcash\b|\bloss\b|ebit|gross|yuan|\brmb\b|\$|€|dividend|\bstake\b|\bowns\b|industry|"
                      r"\bmarket\b|association|nationwide|\bexports? (?:for|of) the|in hong kong|in new york|pre-market|"
-                     r"trading|营收|利润|毛利|股价|市值")
+                     r"trading|营收|利润|毛利|股价|市值|美股|港股|a股|盘前|收涨|收跌")
 VOLUME_WORD = re.compile(r"deliver\w*|\bsales\b|\bsold\b|volume|production|output|orders|shipments|wholesale|"
                          r"registrations|交付|销量|产量")
 PORTION_BEFORE = re.compile(r"(?:the|its|their)\s+(?:latest|next|last|most recent|final|another|additional|"
@@ -267,7 +277,7 @@ PORTION_BEFORE = re.compile(r"(?:the|its|their)\s+(?:latest|next|last|most recen
 DURATION_CONTEXT = re.compile(r"first deliver\w*|million|\d00,000|000th|millionth|\bmark\b|milestone|"
                               r"\bfrom \S+ to\b|launch|\bfirst\b|万|台")
 HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
-                          r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneeds?\s+(?:\w+\s+){0,3}$")
+                          r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneeds?\s+(?:\w+\s+){0,3}$|需要|需达到")
 BREAKDOWN_START = re.compile(r"^\W*(?:of (?:those|these|which|them|the total)|among (?:them|those|these)|"
                              r"by (?:brand|model)|"
                              r"within that)\b")

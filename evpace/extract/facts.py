@@ -500,6 +500,9 @@ class DocumentReader:
         if right and not n.is_percent:
             return right[0]  # "25,000 SU7 sedans", "its 1 millionth AITO-branded car"
         before = [m for m in ms if m.end <= n.start and m.start >= clause[0]]
+        lead = self._appositive_lead(sent, ms, n)
+        if lead is not None:
+            return lead  # "BYD, the carmaker that overtook Tesla ..., reported a 30.1% fall"
         if before and self._in_since(before[-1], sent):  # "its deliveries since the Li ONE went on sale reached"
             rest = [m for m in before if not self._in_since(m, sent)]
             head = self.low_text[clause[0]:before[-1].start]
@@ -526,6 +529,20 @@ class DocumentReader:
         if C.GENERIC_SUBJECT.search(sent_head) and not C.SUBJECT_REF.search(sent_head):
             return None
         return self._subject_for(sent_head)
+
+    def _appositive_lead(self, sent: Sentence, ms: list[Mention], n) -> Mention | None:
+        """The sentence's first maker when the names between it and the figure sit in an appositive set off
+        by commas right after it ("HIMA, the alliance that includes the AITO brand, delivered 81.9k")."""
+        if not ms or ms[0].start - sent.start > 3:
+            return None
+        first = ms[0]
+        tail = self.text[first.end:n.start]
+        m = C.APPOSITIVE.match(tail)
+        if m is None or not any(first.end + m.start(1) <= x.start < first.end + m.end(1) for x in ms[1:]):
+            return None
+        if any(x.start >= first.end + m.end(1) for x in ms[1:] if x.end <= n.start):
+            return None
+        return first
 
     def _in_since(self, m: Mention, sent: Sentence) -> bool:
         """Is the mention inside a "since ..." phrase (the start of a count, not its subject)?"""
@@ -664,7 +681,9 @@ class DocumentReader:
                              value=n.value, unit="vehicles", bound=bound, kind=kind, start=n.start, end=n.end,
                              quote=sent.text, sentence_start=sent.start, number_text=n.text)  # "this month"
         pseudo_year = isinstance(d, _Pseudo) and bool(C.FULL_YEAR.fullmatch(d.text))
-        if kind != "actual" and (scope in ("month", "cumulative") or d is None or pseudo_year) and not (
+        other_clause = d is not None and not clause[0] <= d.start < clause[1]  # "H1 deliveries fell, and it aims for"
+        if kind != "actual" and (scope in ("month", "cumulative", "ytd") or d is None or pseudo_year
+                                 or other_clause) and not (
                 scope == "cumulative" and (n.unit == "ordinal" or C.CUMULATIVE.search(clause_low) or (
                     kind == "expected" and C.MILESTONE_VERB.search(self.low_text[max(0, n.start - 40):n.start])))):
             # a target or forecast is for a year: the year named in the sentence, else the one talked about
@@ -734,7 +753,8 @@ class DocumentReader:
         if h is not None and h.kind == "actual" and change.startswith("vs ") and h.period[:4].isdigit() \
                 and change[3:] == str(int(h.period[:4]) - 1):
             change = "yoy"
-        if h is not None and h.kind == "actual" and not change and h.scope in ("month", "quarter", "year", "ytd"):
+        if h is not None and h.kind == "actual" and not change and h.scope in ("month", "quarter", "half", "year",
+                                                                                "ytd"):
             change = "yoy"  # a bare "up 92.6%" on a monthly or annual figure is year-on-year by convention
         if base is not None and h is not None and h.kind == "actual":
             change = _change_between(h.period, base.period or "") or change
