@@ -69,3 +69,84 @@ class NoDataError(EvpaceError, LookupError):
 class InvalidDocumentError(EvpaceError, ValueError):
     code = "invalid-document"
     template = "{path}: {reason}"
+
+
+class FetchError(EvpaceError, RuntimeError):
+    """A feed, page or robots.txt that could not be fetched over HTTP (network error, HTTP status...)."""
+
+    code = "fetch-error"
+    template = "{url}: {reason}"
+
+
+class FetchTimeoutError(FetchError):
+    code = "fetch-timeout"
+
+
+class HttpStatusError(FetchError):
+    code = "http-status"
+
+
+class ResponseTooLargeError(FetchError):
+    code = "response-too-large"
+
+
+class RedirectError(FetchError):
+    code = "redirect-error"
+
+
+class RobotsDisallowedError(FetchError):
+    code = "robots-disallowed"
+
+
+class UnknownFeedError(EvpaceError, LookupError):
+    code = "unknown-feed"
+    template = "no feed named or at {name!r}; feeds: {known}"
+
+
+class WatchRuleError(InvalidArgumentError):
+    """A watch rule that cannot be added or evaluated (evpace.watch)."""
+
+    code = "watch-rule"
+    template = "watch rule {rule}: {reason}"
+
+
+class UnknownRuleError(EvpaceError, LookupError):
+    code = "unknown-watch-rule"
+    template = "no watch rule {rule!r} (see `evpace watch list`)"
+
+
+class ChannelError(InvalidArgumentError):
+    """A delivery channel configured wrongly (bad URL, address, port...)."""
+
+    code = "watch-channel"
+    template = "channel {channel}: {reason}"
+
+
+class DeliveryError(EvpaceError, RuntimeError):
+    """One attempt to deliver an alert failed; the delivery stays pending and is tried again."""
+
+    code = "delivery-failed"
+    template = "{channel}: {reason}"
+
+
+class StorageFullError(StoreError):
+    """The database ran out of space (disk full, file size limit, SQLite max_page_count)."""
+
+    code = "storage-full"
+    template = ("database {url} is out of space: {reason}. The write in progress was rolled back and nothing was "
+                "half-written; what was committed before is intact. Free space, then run the command again.")
+
+
+class DatabaseUnavailableError(StoreError):
+    """The database went away while in use (connection lost, server shut down, file deleted or moved)."""
+
+    code = "database-unavailable"
+    template = ("database {url} became unavailable: {reason}. The write in progress was rolled back; what was "
+                "committed before is intact. Run the command again once the database is back.")
+
+
+class ClusterError(EvpaceError, RuntimeError):
+    """A Dask cluster that cannot be reached or started (distributed ingest)."""
+
+    code = "cluster-error"
+    template = "dask scheduler {scheduler}: {reason}"

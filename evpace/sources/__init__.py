@@ -23,7 +23,8 @@ from ..model import Document
 from .common import invalid, normalise_date
 from .dispatch import EXPLICIT_EXTENSIONS, EXTENSIONS, STDIN_LABEL, read_file, read_stdin
 
-__all__ = ["EXPLICIT_EXTENSIONS", "EXTENSIONS", "STDIN_LABEL", "normalise_date", "read_documents"]
+__all__ = ["EXPLICIT_EXTENSIONS", "EXTENSIONS", "STDIN_LABEL", "default_published", "input_paths", "normalise_date",
+           "read_documents"]
 
 Result = Document | InvalidDocumentError
 
@@ -47,24 +48,45 @@ def read_documents(
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
-    default = None
-    if published is not None:
-        default = normalise_date(published)
-        if default is None:
-            raise InvalidArgumentError(name="published", reason=f"cannot read {published!r} as a date")
+    default = default_published(published)
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
         raise InvalidArgumentError(name="max_bytes", reason=f"must be a positive number of bytes, got {max_bytes!r}")
     return _read_all(inputs, default, max_bytes, stdin)
 
 
+def default_published(published: str | None) -> str | None:
+    """``published`` as ``YYYY-MM-DD`` (None stays None); raises :class:`InvalidArgumentError` if unreadable."""
+    if published is None:
+        return None
+    default = normalise_date(published)
+    if default is None:
+        raise InvalidArgumentError(name="published", reason=f"cannot read {published!r} as a date")
+    return default
+
+
 def _read_all(inputs: Iterable[str], published: str | None, max_bytes: int, stdin: Any) -> Iterator[Result]:
+    for path in input_paths(inputs):
+        if isinstance(path, InvalidDocumentError):
+            yield path
+        elif path == "-":
+            yield from read_stdin(sys.stdin if stdin is None else stdin, published, max_bytes)
+        else:
+            yield from read_file(path, published, max_bytes)
+
+
+def input_paths(inputs: Iterable[str]) -> Iterator[str | InvalidDocumentError]:
+    """The files ``inputs`` name, in the order :func:`read_documents` reads them, each once (``-`` for
+    stdin), with an error for an input that names none. Lets a caller read the files elsewhere (a
+    distributed ingest reads them on its workers)."""
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
     seen: set[str] = set()
     for item in inputs:
         item = os.fspath(item)
         if item == "-":
             if item not in seen:
                 seen.add(item)
-                yield from read_stdin(sys.stdin if stdin is None else stdin, published, max_bytes)
+                yield item
             continue
         for path in _expand(item):
             if isinstance(path, InvalidDocumentError):
@@ -73,7 +95,7 @@ def _read_all(inputs: Iterable[str], published: str | None, max_bytes: int, stdi
             key = os.path.realpath(path)
             if key not in seen:
                 seen.add(key)
-                yield from read_file(path, published, max_bytes)
+                yield path
 
 
 def _expand(item: str) -> Iterator[str | InvalidDocumentError]:

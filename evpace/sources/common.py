@@ -18,6 +18,17 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 #: A sample with more than this share of control characters is treated as binary.
 CONTROL_SHARE = 0.05
 _SAMPLE = 65_536
+#: A UTF-16 surrogate on its own: JSON (``"\ud800"``) can spell it, UTF-8 cannot encode it.
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: How compressed files and archives begin. evpace never decompresses its input, so a decompression
+#: bomb (a small .gz or .zip that expands to gigabytes) cannot expand: it is refused as not text.
+COMPRESSED_MAGIC = (
+    (b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip (empty)"), (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"), (b"(\xb5/\xfd", "zstd"), (b"7z\xbc\xaf'\x1c", "7-zip"), (b"\x04\"M\x18", "lz4"),
+    (b"Rar!\x1a\x07", "rar"),
+)  # fmt: skip
+#: Codecs Python knows that are not charsets a document can be written in (escape codecs, ``undefined``).
+_NOT_CHARSETS = frozenset({"undefined", "unicode_escape", "raw_unicode_escape", "idna", "punycode", "mbcs", "oem"})
 
 
 def invalid(path: str, reason: str, **fields: Any) -> InvalidDocumentError:
@@ -25,8 +36,26 @@ def invalid(path: str, reason: str, **fields: Any) -> InvalidDocumentError:
     return InvalidDocumentError(path=path, reason=reason, **fields)
 
 
+def clean_field(value: str) -> str:
+    """A metadata field (title, URL, id) fit to store: lone surrogates → U+FFFD, control characters dropped,
+    trimmed (JSON can spell ``"\ud800"`` and ``"\u0000"``; UTF-8 and PostgreSQL text cannot hold them)."""
+    return _CONTROL_CHARS.sub("", LONE_SURROGATE.sub("\ufffd", value)).strip()
+
+
+def compressed_reason(data: bytes) -> str | None:
+    """Why ``data`` is refused as compressed (gzip, zip, bzip2, xz, zstd...), or None."""
+    for magic, name in COMPRESSED_MAGIC:
+        if data.startswith(magic) and (name != "bzip2" or data[3:4].isdigit()):
+            return (f"{name}-compressed data, not text: evpace does not decompress its input (so a decompression "
+                    "bomb cannot expand); decompress it and read the result")
+    return None
+
+
 def binary_reason(data: bytes) -> str | None:
-    """Why ``data`` looks binary (NUL bytes, many control bytes), or None if it looks like text."""
+    """Why ``data`` looks binary (compressed, NUL bytes, many control bytes), or None if it looks like text."""
+    compressed = compressed_reason(data)
+    if compressed:
+        return compressed
     if b"\x00" in data:
         return "binary content (NUL bytes), not text"
     sample = data[:_SAMPLE]
@@ -65,7 +94,7 @@ def decode(
         if data.startswith(bom):
             try:
                 return data[len(bom) :].decode(codec)
-            except UnicodeDecodeError as e:
+            except UnicodeError as e:
                 return invalid(path, f"starts with a {codec} byte-order mark but is not valid {codec} ({e.reason})")
     reason = binary_reason(data)
     if reason:
@@ -79,6 +108,8 @@ def decode(
             return data.decode(charset)
         except UnicodeDecodeError as e:
             return invalid(path, f"{utf8_error} and not valid {charset} either (offset {e.start})")
+        except (UnicodeError, LookupError) as e:  # a codec that is not a charset after all
+            return invalid(path, f"{utf8_error} and cannot be read as {charset} ({e})")
     if charset and codec_name(charset) is None:
         return invalid(path, f"{utf8_error}, and its declared charset {charset!r} is unknown")
     hint = " and declares no charset" if may_declare and not charset else ""
@@ -86,11 +117,15 @@ def decode(
 
 
 def codec_name(charset: str) -> str | None:
-    """Python's canonical name for a charset label, or None if Python does not know it."""
+    """Python's canonical name for a charset label, or None if Python does not know it as a text encoding
+    (``zlib``, ``base64``, ``rot13``, ``undefined`` and the escape codecs are not charsets)."""
     try:
-        return codecs.lookup(charset.strip().strip("\"'")).name
+        info = codecs.lookup(charset.strip().strip("\"'"))
     except LookupError:
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in _NOT_CHARSETS:
+        return None
+    return info.name
 
 
 def normalise_newlines(text: str) -> str:

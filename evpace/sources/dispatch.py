@@ -14,6 +14,7 @@ from ..model import Document
 from .common import decode, invalid, normalise_date
 from .feed import read_feed
 from .html import parse_html, sniff_charset
+from .htmlparse import TooManyTagsError
 from .jsonl import read_json_document, read_jsonl
 from .text import read_text
 
@@ -111,6 +112,8 @@ def html_document(markup: str, *, path: str, name: str, published: str | None) -
     """A Document from an HTML page's main text and metadata."""
     try:
         page = parse_html(markup)
+    except TooManyTagsError as e:
+        return invalid(path, f"HTML page has {e}; refused (is it an article?)")
     except (ValueError, AssertionError, RecursionError) as e:  # html.parser should not raise; be safe
         return invalid(path, f"could not parse HTML: {e}")
     if not page.text.strip():

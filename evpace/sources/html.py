@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass
 
 from .common import normalise_date
-from .htmlparse import PageParser
+from .htmlparse import MAX_TAGS, PageParser, defuse
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
-_SPACE_NL = re.compile(r" *\n *")
+_SPACE_NL = re.compile(r" ?\n ?")  # after _SPACES: " *\n *" is quadratic on a long run of blanks
 _SPACES = re.compile(r" {2,}")
 _NLS = re.compile(r"\n{2,}")
 
@@ -31,13 +31,15 @@ _NLS = re.compile(r"\n{2,}")
 class HtmlPage:
     """What :func:`parse_html` found: the main text and page metadata (``""`` when absent).
 
-    ``published`` is the raw date string of the best source that :func:`normalise_date` can read.
+    ``published`` is the raw date string of the best source that :func:`normalise_date` can read;
+    ``tags`` is how many start tags were read.
     """
 
     text: str
     title: str = ""
     url: str = ""
     published: str = ""
+    tags: int = 0
 
 
 def _totals(p: PageParser, soft_ok: bool) -> tuple[list[int], list[float]]:
@@ -72,8 +74,8 @@ def _main_node(p: PageParser, soft_ok: bool) -> int:
 
 def _flush(parts: list[str], blocks: list[str]) -> None:
     if parts:
-        block = _SPACE_NL.sub("\n", "".join(parts))
-        block = _NLS.sub("\n", _SPACES.sub(" ", block)).strip()
+        block = _SPACE_NL.sub("\n", _SPACES.sub(" ", "".join(parts)))
+        block = _NLS.sub("\n", block).strip()
         if block:
             blocks.append(block)
         parts.clear()
@@ -94,10 +96,13 @@ def _text_of(p: PageParser, node: int, soft_ok: bool) -> str:
     return "\n\n".join(blocks)
 
 
-def parse_html(markup: str, *, main_content: bool = True) -> HtmlPage:
-    """Main text and metadata of an HTML page (with ``main_content=False``: all visible text)."""
-    parser = PageParser()
-    parser.feed(markup)
+def parse_html(markup: str, *, main_content: bool = True, max_tags: int = MAX_TAGS) -> HtmlPage:
+    """Main text and metadata of an HTML page (with ``main_content=False``: all visible text).
+
+    Raises :class:`~evpace.sources.htmlparse.TooManyTagsError` (a ValueError) past ``max_tags`` start tags.
+    """
+    parser = PageParser(max_tags)
+    parser.feed(defuse(markup))
     parser.finish()
     text = ""
     for soft_ok in (False, True):  # boilerplate-looking blocks only if nothing else is left
@@ -110,6 +115,7 @@ def parse_html(markup: str, *, main_content: bool = True) -> HtmlPage:
         title=parser.page_title,
         url=parser.meta.get("canonical") or parser.meta.get("og:url", ""),
         published=next((raw for _, raw in dates if normalise_date(raw)), ""),
+        tags=parser.tags,
     )
 
 

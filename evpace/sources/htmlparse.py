@@ -18,6 +18,15 @@ import re
 from html.parser import HTMLParser
 
 MAX_DEPTH = 400
+#: Start tags read from one document (or one whole feed) at most. :mod:`html.parser` is pure Python:
+#: with our handler a tag costs 5-20 µs, so this bounds one document to a few seconds; article pages
+#: have a few thousand tags, and a 100,000-level ``<div>`` chain still fits.
+MAX_TAGS = 200_000
+#: A start tag longer than this (an attribute flood) is dropped, its content kept: the stdlib's tag regex
+#: holds state for every attribute (1 GB and 9 s for one 5 MB tag).
+MAX_TAG_CHARS = 65_536
+#: Publication-date candidates kept (a page of 100,000 ``<meta name=date>`` is not a better-dated page).
+MAX_DATES = 100
 HARD = frozenset(
     "script style noscript nav header footer aside form iframe svg math template button select "
     "textarea canvas object embed dialog title".split()
@@ -45,6 +54,53 @@ DATE_META = {
     "dcterms.created": 3, "sailthru.date": 3, "parsely-pub-date": 3, "article.published": 3,
 }  # fmt: skip
 _WS = re.compile(r"\s+")
+# How far a start tag reaches: possessive, so matching keeps no state per attribute.
+_TAG_EXTENT = re.compile(r"""<[a-zA-Z](?:[^>"']++|"[^"]*+"|'[^']*+'|["'])*+""")
+# Closers the stdlib parser searches for (html.parser / _markupbase in Python 3.11).
+_COMMENT_CLOSE = re.compile(r"--\s*>")
+_SECTION_CLOSE = re.compile(r"]\s*]\s*>")
+_MS_SECTION_CLOSE = re.compile(r"]\s*>")
+_MARKED_SECTION = re.compile(r"<!\[(?:([a-zA-Z][-_.a-zA-Z0-9]*))?")
+_SECTION_NAMES = frozenset({"temp", "cdata", "ignore", "include", "rcdata"})
+_MS_SECTION_NAMES = frozenset({"if", "else", "endif"})
+
+
+def _last_start(rx: re.Pattern[str], text: str) -> int:
+    """Where the last match of ``rx`` in ``text`` starts (-1 if none)."""
+    last = -1
+    for m in rx.finditer(text):
+        last = m.start()
+    return last
+
+
+def defuse(markup: str) -> str:
+    """``markup`` with every ``<`` that can never open a complete construct written as ``&lt;``.
+
+    :class:`html.parser.HTMLParser` (Python 3.11) searches the rest of the page for the end of each
+    ``<...`` construct; when there is none it shows the ``<`` as text and searches again from the next
+    one, so a page of unclosed ``<!--``, ``</``, ``<?``, ``<a`` or ``<![CDATA[`` takes quadratic time
+    (minutes for 200 KB). A construct whose closer does not occur after it is text anyway, so it is
+    escaped up front: the visible text is the same, the work linear. Marked sections with a name the
+    parser does not know (it raises on ``<![foo[``) are escaped too.
+    """
+    if "<" not in markup:
+        return markup
+    last_gt = markup.rfind(">")
+    head, tail = markup[: last_gt + 1], markup[last_gt + 1 :].replace("<", "&lt;")  # nothing after can close
+    comment = _last_start(_COMMENT_CLOSE, head) if "<!--" in head else -1
+    if "<!--" in head[max(0, comment - 3) :]:
+        cut = max(0, comment - 3)  # an opener at i searches for its closer from i + 4
+        head = head[:cut] + head[cut:].replace("<!--", "&lt;!--")
+    if "<![" in head:
+        closes = {"s": _last_start(_SECTION_CLOSE, head), "ms": _last_start(_MS_SECTION_CLOSE, head)}
+
+        def section(m: re.Match[str]) -> str:
+            name = (m[1] or "").lower()
+            kind = "s" if name in _SECTION_NAMES else "ms" if name in _MS_SECTION_NAMES else None
+            return m[0] if kind and closes[kind] >= m.start() + 3 else "&lt;" + m[0][1:]
+
+        head = _MARKED_SECTION.sub(section, head)
+    return head + tail
 
 
 def is_boilerplate(attrs: dict[str, str]) -> bool:
@@ -53,11 +109,24 @@ def is_boilerplate(attrs: dict[str, str]) -> bool:
     return any(w and _BOILER_WORD.match(w) for w in words)
 
 
-class PageParser(HTMLParser):
-    """Feed it markup, call :meth:`finish`, then read ``segments``, the node lists and the metadata."""
+class TooManyTagsError(ValueError):
+    """Raised by :class:`PageParser` at the first start tag over its ``max_tags``."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit:,} tags, the limit for one document")
+        self.limit = limit
+
+
+class PageParser(HTMLParser):
+    """Feed it markup, call :meth:`finish`, then read ``segments``, the node lists and the metadata.
+
+    Raises :class:`TooManyTagsError` past ``max_tags`` start tags (parsing stops there).
+    """
+
+    def __init__(self, max_tags: int = MAX_TAGS) -> None:
         super().__init__(convert_charrefs=True)
+        self.max_tags = max_tags
+        self.tags = 0  # start tags seen
         self.stack: list[tuple[str, int, bool, bool, bool]] = []  # tag, node, owns node?, hard, soft
         self.parent, self.kind, self.end = [-1], ["#root"], [-1]
         self.candidates: dict[str, list[int]] = {"article": [], "main": []}
@@ -85,7 +154,18 @@ class PageParser(HTMLParser):
             if tag in BLOCK:
                 self.segments.append((self._top()[0], False, None))
 
+    def parse_starttag(self, i: int) -> int:
+        """The stdlib's, except that a start tag over :data:`MAX_TAG_CHARS` is skipped whole."""
+        m = _TAG_EXTENT.match(self.rawdata, i, i + MAX_TAG_CHARS + 1)
+        if m is None or m.end() <= i + MAX_TAG_CHARS:
+            return super().parse_starttag(i)
+        end = _TAG_EXTENT.match(self.rawdata, i).end()  # possessive: linear, and the tag is consumed once
+        return min(end + 1, len(self.rawdata))
+
     def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
+        self.tags += 1
+        if self.tags > self.max_tags:
+            raise TooManyTagsError(self.max_tags)
         attrs = {k: v or "" for k, v in attr_list}
         self._metadata(tag, attrs)
         if tag in VOID:
@@ -166,13 +246,13 @@ class PageParser(HTMLParser):
         elif tag == "meta":
             key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
             content = attrs.get("content", "").strip()
-            if key in DATE_META and content:
+            if key in DATE_META and content and len(self.dates) < MAX_DATES:
                 self.dates.append((DATE_META[key], content))
             elif key in ("og:title", "twitter:title", "og:url") and content:
                 self.meta.setdefault(key, content)
         elif tag == "link" and "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href"):
             self.meta.setdefault("canonical", attrs["href"].strip())
-        elif tag == "time" and attrs.get("datetime"):
+        elif tag == "time" and attrs.get("datetime") and len(self.dates) < MAX_DATES:
             special = "pubdate" in attrs or attrs.get("itemprop", "").lower() == "datepublished"
             self.dates.append((4 if special else 5, attrs["datetime"]))
         elif tag == "script" and attrs.get("type", "").strip().lower() == "application/ld+json":

@@ -13,7 +13,15 @@ from typing import Any, Protocol
 
 from ..errors import InvalidDocumentError
 from ..model import Document
-from .common import invalid, normalise_date, normalise_newlines, text_binary_reason
+from .common import (
+    LONE_SURROGATE,
+    binary_reason,
+    clean_field,
+    invalid,
+    normalise_date,
+    normalise_newlines,
+    text_binary_reason,
+)
 
 Result = Document | InvalidDocumentError
 
@@ -27,8 +35,8 @@ class LineReader(Protocol):
 def _first(record: dict[str, Any], *keys: str) -> str:
     for key in keys:
         value = record.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        if isinstance(value, str) and clean_field(value):
+            return clean_field(value)
     return ""
 
 
@@ -48,12 +56,16 @@ def record_to_document(record: object, *, path: str, name: str, published: str |
     reason = text_binary_reason(text)
     if reason:
         return invalid(path, reason, **where)
+    bad = LONE_SURROGATE.search(text)
+    if bad:
+        return invalid(path, f"'text' holds a lone surrogate (\\u{ord(bad[0]):04x} at {bad.start()}), not Unicode "
+                             "text", **where)
     text = normalise_newlines(text).strip()
     if not text:
         return invalid(path, "empty document ('text' is empty or whitespace)", **where)
     rid = record.get("id")
-    if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid).strip():
-        name = str(rid).strip()
+    if isinstance(rid, (str, int)) and not isinstance(rid, bool) and clean_field(str(rid)):
+        name = clean_field(str(rid))
     date = normalise_date(_first(record, "published", "date", "published_at", "pubDate"))
     return Document(
         text=text,
@@ -73,6 +85,8 @@ def _parse(raw: str, *, path: str, **where: Any) -> object | InvalidDocumentErro
         return invalid(path, f"bad JSON: {e.msg} ({at})", **where)
     except RecursionError:
         return invalid(path, "bad JSON: nested too deeply", **where)
+    except ValueError as e:  # an integer of more than 4,300 digits (Python's int_max_str_digits)
+        return invalid(path, f"bad JSON: {e}", **where)
 
 
 def read_jsonl(
@@ -101,6 +115,9 @@ def read_jsonl(
             yield invalid(where, f"line is {size:,} bytes, over the limit of {max_bytes:,} bytes", line=lineno)
             continue
         if isinstance(raw, bytes):
+            if lineno == first_line and binary_reason(raw):  # a compressed or binary file: one error, not one a line
+                yield invalid(path, binary_reason(raw) or "")
+                return
             try:
                 raw = raw.decode("utf-8")
             except UnicodeDecodeError as e:

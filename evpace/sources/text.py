@@ -11,6 +11,7 @@ the Document is built, so character offsets into ``Document.text`` stay meaningf
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..errors import InvalidDocumentError
 from ..model import Document
@@ -32,8 +33,10 @@ META_KEYS = {
     "pubdate": "published",
     "date": "published",
 }
-_FM_LINE = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
-_HEADER_LINE = re.compile(r"^(title|headline|url|link|source|published|date)[ \t]*:[ \t]*(\S.*?)[ \t]*$", re.I)
+# No lazy group before a trailing ``[ \t]*$``: that backtracks quadratically on a long run of blanks;
+# values are right-stripped in Python instead. (Every pattern here must stay linear: see tests/test_fuzz.py.)
+_FM_LINE = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:[ \t]*(.*)$")
+_HEADER_LINE = re.compile(r"^(title|headline|url|link|source|published|date)[ \t]*:[ \t]*(\S.*)$", re.I)
 _MAX_META_LINES = 200
 
 
@@ -65,7 +68,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
             return meta, text[pos:]
         m = _FM_LINE.match(line)
         if m:
-            meta.setdefault(m[1].lower(), _unquote(m[2]))
+            meta.setdefault(m[1].lower(), _unquote(m[2].rstrip(" \t")))
         elif not line.strip() or line[:1] in (" ", "\t", "-", "#"):
             continue
         else:
@@ -86,28 +89,53 @@ def split_header_block(text: str) -> tuple[dict[str, str], str]:
             if meta and not line.strip():
                 return meta, text[end + 1 :]
             return {}, text
-        meta.setdefault(m[1].lower(), m[2])
+        meta.setdefault(m[1].lower(), m[2].rstrip(" \t"))
         pos = end + 1
     return (meta, text[pos:]) if meta and pos >= len(text) else ({}, text)
 
 
-_MD_RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"<!--.*?-->", re.S), ""),
-    (re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"), ""),  # images
-    (re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]+\S+.*(?:\n|$)", re.M), ""),  # reference definitions
-    (re.compile(r"\[([^\]\n]+)\]\([^)\s]*(?:[ \t]+\"[^\"\n]*\")?\)"), r"\1"),  # inline links
-    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # reference links
-    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),  # autolinks
-    (re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.M), r"\1"),  # ATX headings
+def _drop_comments(text: str) -> str:
+    """``<!-- ... -->`` removed; an unclosed ``<!--`` and what follows it are kept (one scan, not one per opener)."""
+    out: list[str] = []
+    pos = 0
+    while (i := text.find("<!--", pos)) >= 0:
+        j = text.find("-->", i + 4)
+        if j < 0:
+            break
+        out.append(text[pos:i])
+        pos = j + 3
+    return "".join(out) + text[pos:] if out else text
+
+
+def _heading(m: re.Match[str]) -> str:
+    """An ATX heading's text without its closing ``#`` run (done in Python: see _FM_LINE)."""
+    text = m[1].rstrip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and bare[-1:] in (" ", "\t"):
+        return bare.rstrip(" \t")
+    return text
+
+
+# Brackets and parentheses exclude their own opener, so a run of unclosed "[" or "(" is scanned once,
+# not once per opener (linear time on hostile input).
+_MD_RULES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)"), ""),  # images
+    (re.compile(r"^ {0,3}\[[^\[\]\n]+\]:[ \t]+\S.*(?:\n|$)", re.M), ""),  # reference definitions
+    (re.compile(r"\[([^\[\]\n]+)\]\([^()\s]*(?:[ \t]+\"[^\"\n]*\")?\)"), r"\1"),  # inline links
+    (re.compile(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]"), r"\1"),  # reference links
+    (re.compile(r"<(https?://[^<>\s]+)>"), r"\1"),  # autolinks
+    (re.compile(r"^ {0,3}#{1,6}[ \t]+(.*)$", re.M), _heading),  # ATX headings
     (re.compile(r"^ {0,3}>[ \t]?", re.M), ""),  # block quotes
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong emphasis
+    (re.compile(r"\*\*(?=\S)((?:[^*\n]|\*(?!\*))+?)(?<=\S)\*\*"), r"\1"),  # strong emphasis
+    (re.compile(r"__(?=\S)((?:[^_\n]|_(?!_))+?)(?<=\S)__"), r"\1"),
     (re.compile(r"\n{3,}"), "\n\n"),
 ]
-_MD_TITLE = re.compile(r"^\s*#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
+_MD_TITLE = re.compile(r"^\s*#[ \t]+(.*)$")
 
 
 def clean_markdown(text: str) -> str:
     """Markdown → readable text: drop images, comments and heading/quote/strong markers; links → their text."""
+    text = _drop_comments(text)
     for rx, repl in _MD_RULES:
         text = rx.sub(repl, text)
     return text
@@ -118,7 +146,7 @@ def markdown_title(text: str) -> str:
     for line in text.split("\n", 20)[:20]:
         if line.strip():
             m = _MD_TITLE.match(line)
-            return clean_markdown(m[1]).strip() if m else ""
+            return clean_markdown(_heading(m)).strip() if m else ""
     return ""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 import re
 import secrets
@@ -43,8 +44,12 @@ VENDOR = views.VENDOR
 MAX_UPLOAD_BYTES = 5_000_000
 MAX_FILES = 20
 MAX_TEXT_CHARS = 1_000_000
+#: Request bodies are refused (413) past these sizes before they are read: the ingest forms take up to
+#: MAX_FILES files of MAX_UPLOAD_BYTES; everything else (one upload or 1M pasted characters) much less.
+MAX_INGEST_BODY_BYTES = MAX_FILES * MAX_UPLOAD_BYTES + 1_000_000
+MAX_BODY_BYTES = 16_000_000
 NAV = (("/", "Leaderboard"), ("/facts", "Facts"), ("/check", "Check an article"), ("/ingest", "Ingest"),
-       ("/docs", "API"))
+       ("/feeds", "Feeds"), ("/alerts", "Alerts"), ("/docs", "API"))
 JSON = "application/json"
 
 
@@ -113,6 +118,45 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """A pure ASGI middleware refusing request bodies over a size (413) before the app reads them, so
+    no client (token or not: a form's token is only known once the body is parsed) can make the server
+    buffer or spool more than that. ``Content-Length`` is checked up front; a chunked body as it arrives."""
+
+    def __init__(self, app: Any, limit_for: Callable[[str], int]) -> None:
+        self.app = app
+        self.limit_for = limit_for
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        from starlette.exceptions import HTTPException
+
+        limit = self.limit_for(scope["path"])
+        message = f"the request body is over the limit of {limit:,} bytes"
+        length = dict(scope.get("headers") or ()).get(b"content-length", b"")
+        if length.isdigit() and int(length) > limit:
+            await JSONResponse({"error": "too-large", "message": message}, status_code=413)(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> dict:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > limit:  # an HTTPException passes FastAPI's body parsing untouched
+                    raise HTTPException(status_code=413, detail=message)
+            return msg
+
+        await self.app(scope, limited, send)
+
+
+def body_limit(path: str) -> int:
+    return MAX_INGEST_BODY_BYTES if path in ("/ingest", "/api/ingest") else MAX_BODY_BYTES
 
 
 CACHE_MARK = b"x-evpace-cacheable"
@@ -202,7 +246,7 @@ def read_upload(f: UploadFile) -> tuple[bytes | None, str | None]:
 def documents_from(text: str | None, upload: UploadFile | None, published: str | None,
                    title: str | None = None, url: str | None = None) -> tuple[list[Document], list[str]]:
     """Documents read from pasted text or one uploaded file, in memory (no file is written)."""
-    from ..sources.common import normalise_date
+    from ..sources.common import LONE_SURROGATE, normalise_date
     from ..sources.dispatch import read_data
 
     if published and normalise_date(published) is None:
@@ -221,6 +265,9 @@ def documents_from(text: str | None, upload: UploadFile | None, published: str |
     elif text and text.strip():
         if len(text) > MAX_TEXT_CHARS:
             return [], [f"the text is over the limit of {MAX_TEXT_CHARS:,} characters"]
+        bad = LONE_SURROGATE.search(text)  # JSON can spell "\ud800"; UTF-8 cannot hold it
+        if bad:
+            return [], [f"the text holds a lone surrogate (\\u{ord(bad[0]):04x}), not Unicode text"]
         for d in read_data(text.encode("utf-8"), "text", path="pasted", name="Pasted article", published=pub):
             (errors.append(str(d)) if isinstance(d, EvpaceError) else docs.append(d))
     else:
@@ -267,6 +314,7 @@ def create_app(db: str, token: str | None = None, *, cache_ttl: float = 1.0, war
     )
     app.state.service = svc
     app.state.token_configured = token is not None
+    app.add_middleware(BodyLimit, limit_for=body_limit)
     app.add_middleware(ResponseCache, service=svc)
     app.add_middleware(SecurityHeaders, csp=csp(bool(vega)))  # outermost: replayed responses get it too
     app.mount("/static/vendor", StaticFiles(directory=str(VENDOR), check_dir=False), name="vendor")
@@ -326,11 +374,12 @@ def create_app(db: str, token: str | None = None, *, cache_ttl: float = 1.0, war
         a = views.as_of_arg(as_of)
         if x not in ("months", "date"):
             raise InvalidArgumentError(name="x", reason=f"{x!r} is not 'months' or 'date'")
-        if threshold <= 0:
+        if not math.isfinite(threshold) or threshold <= 0:
             raise InvalidArgumentError(name="threshold", reason="must be a positive number")
         hx = is_hx(request)
 
         def build() -> bytes:
+            views.check_tag(svc, tag)
             board = views.leaderboard(svc, threshold, tag or None, None, a, x)
             chart = views.race(svc, board["rows"], threshold, a, x)
             return render_bytes("_leaderboard.html" if hx else "index.html", "/", board=board, chart=chart,
@@ -402,6 +451,20 @@ def create_app(db: str, token: str | None = None, *, cache_ttl: float = 1.0, war
                         "n": len(verdicts), "as_of": verdicts[0].as_of if verdicts else None,
                         "json": [verdict_dict(v, d.name, d.url) for v in verdicts]})
         return {"documents": out, "errors": errors}
+
+    @app.get("/feeds", response_class=HTMLResponse, include_in_schema=False)
+    def feeds_page(request: Request) -> Response:
+        """Feeds with their last fetch status (issue 8). Not cached: the cache does not watch these tables."""
+        from .feeds_view import feeds_rows
+
+        return render("feeds.html", request, title="Feeds", rows=feeds_rows(svc.store()))
+
+    @app.get("/alerts", response_class=HTMLResponse, include_in_schema=False)
+    def alerts_page(request: Request, limit: int = 200) -> Response:
+        """Alert history with each channel's delivery status."""
+        from .alerts_view import alert_rows
+
+        return render("alerts.html", request, title="Alerts", rows=alert_rows(svc.store(), max(1, min(limit, 1000))))
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_form(request: Request) -> Response:
@@ -479,10 +542,19 @@ def create_app(db: str, token: str | None = None, *, cache_ttl: float = 1.0, war
                              entity: Annotated[list[str] | None, Query(description="only these (repeat)")] = None,
                              sort: Annotated[str, Query(description="date or speed")] = "date") -> Response:
         a = views.as_of_arg(as_of)
+        if not math.isfinite(threshold):  # "inf" passes gt=0, and JSON has no Infinity
+            raise InvalidArgumentError(name="threshold", reason="must be a finite number")
+        if sort not in ("date", "speed"):  # checked before the table is computed, not after
+            raise InvalidArgumentError(name="sort", reason=f"{sort!r} is not 'date' or 'speed'")
+        if metric and metric not in METRICS:
+            raise InvalidArgumentError(name="metric", reason=f"{metric!r} is not one of {', '.join(METRICS)}")
         ents = tuple(entity) if entity else None
-        return await cached_response(
-            ("api", "milestones", threshold, metric, tag, a, ents, sort),
-            lambda: _dumps(views.milestone_rows(svc, threshold, metric or None, tag or None, a, ents, sort)), JSON)
+
+        def build() -> bytes:
+            views.check_tag(svc, tag)
+            return _dumps(views.milestone_rows(svc, threshold, metric or None, tag or None, a, ents, sort))
+
+        return await cached_response(("api", "milestones", threshold, metric, tag, a, ents, sort), build, JSON)
 
     @app.get("/api/entities/{entity_id}/series", tags=["analytics"],
              summary="Monthly or cumulative series (gaps are points with value null)",
@@ -595,7 +667,11 @@ def _check_body() -> Any:
 
 
 def _str(v: Any) -> str | None:
-    return v if isinstance(v, str) and v else None
+    """A non-empty string field of a JSON body (lone surrogates and control characters cleaned, so it can be
+    encoded and stored), else None."""
+    from ..sources.common import clean_field
+
+    return clean_field(v) or None if isinstance(v, str) else None
 
 
 def _dumps(obj: Any) -> bytes:

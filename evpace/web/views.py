@@ -81,6 +81,14 @@ def resolve(svc: Service, name: str):
     return registry(svc).resolve(name)
 
 
+def check_tag(svc: Service, tag: str | None) -> None:
+    """InvalidArgumentError (400) for a tag no entity carries, found in the cached registry before any
+    analytics are computed for it."""
+    if tag and all(tag not in e.tags for e in registry(svc)):
+        known = sorted({t for e in registry(svc) for t in e.tags})
+        raise InvalidArgumentError(name="tag", reason=f"no entity has tag {tag!r}; tags: {', '.join(known)}")
+
+
 def entity_rows(svc: Service) -> list[dict[str, Any]]:
     return svc.cached(("entities",), lambda s: [present.entity_row(e) for e in api.entities(s)])
 
