@@ -18,7 +18,7 @@ LINT_PATHS := $(wildcard evpace tests scripts benchmarks)
 help:
 	@echo "make venv      create .venv and pip install -e '.[dev]'"
 	@echo "make demo      build out/evpace.db and show milestones / targets (and out/report.html)"
-	@echo "make test      pytest against SQLite and a throwaway PostgreSQL, then ruff"
+	@echo "make test      pytest on SQLite, then its database tests on a throwaway PostgreSQL, then ruff"
 	@echo "make lint      ruff check"
 	@echo "make pg-start  start the throwaway PostgreSQL (port \$$PG_PORT, default 54329)"
 	@echo "make pg-stop   stop it and delete its data"
@@ -54,17 +54,24 @@ pg-start:
 pg-stop:
 	$(PG) stop
 
-# One shell: the server is stopped on any exit (pass, fail, Ctrl-C).  Exit status is
-# pytest's if it failed, otherwise ruff's.  ruff runs even when pytest fails, for the log.
+# One shell: the server is stopped on any exit (pass, fail, Ctrl-C).  Two pytest passes:
+#   1. the whole suite with EVPACE_TEST_BACKEND=sqlite (database fixtures give SQLite files; the tests
+#      that ask for PostgreSQL itself run too);
+#   2. every test marked `database` (it uses a database fixture, see tests/conftest.py) again with
+#      EVPACE_TEST_BACKEND=postgres: the same fixtures give new PostgreSQL databases.
+# Exit status: the first failing pass's, otherwise ruff's.  Every pass and ruff run even after a failure.
 test: venv browser
 	@trap '$(PG) stop' EXIT; \
 	$(PG) start >/dev/null || { echo "make test: PostgreSQL test server did not start" >&2; exit 1; }; \
-	rc=0; \
-	EVPACE_TEST_PG_URL=$$($(PG) url) $(VENV)/bin/python -m pytest -q || rc=$$?; \
+	export EVPACE_TEST_PG_URL=$$($(PG) url); \
+	echo "make test: pass 1/2: the whole suite on SQLite (EVPACE_TEST_BACKEND=sqlite)"; \
+	sq=0; EVPACE_TEST_BACKEND=sqlite $(VENV)/bin/python -m pytest -q || sq=$$?; \
+	echo "make test: pass 2/2: every database test on PostgreSQL (EVPACE_TEST_BACKEND=postgres, -m database)"; \
+	pg=0; EVPACE_TEST_BACKEND=postgres $(VENV)/bin/python -m pytest -q -m "database and not sqlite_only" || pg=$$?; \
 	lint=0; \
 	$(VENV)/bin/ruff check $(LINT_PATHS) || lint=$$?; \
-	if [ $$rc -eq 0 ]; then rc=$$lint; fi; \
-	exit $$rc
+	echo "make test: SQLite pass exit $$sq, PostgreSQL pass exit $$pg, ruff exit $$lint"; \
+	for rc in $$sq $$pg $$lint; do if [ $$rc -ne 0 ]; then exit $$rc; fi; done
 
 lint: venv
 	$(VENV)/bin/ruff check $(LINT_PATHS)

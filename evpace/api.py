@@ -116,13 +116,15 @@ def extract_documents(inputs: list[str], published: str | None = None):
 
 
 def ingest(inputs: list[str], db: DB = None, published: str | None = None, workers: int | None = None,
-           progress=None):
-    """Store documents and the facts read from them (see :mod:`evpace.ingest`)."""
+           progress=None, *, engine: str = "local", scheduler: str | None = None, partition_size: int | None = None):
+    """Store documents and the facts read from them (see :mod:`evpace.ingest`; ``engine="dask"`` extracts
+    on a Dask cluster, :mod:`evpace.distributed`)."""
     from .ingest import ingest as _ingest
 
     if published is not None:
         _date(published)
-    return _ingest(inputs, db, published=published, workers=workers, progress=progress)
+    return _ingest(inputs, db, published=published, workers=workers, progress=progress, engine=engine,
+                   scheduler=scheduler, partition_size=partition_size)
 
 
 def entities(db: DB = None) -> list[Entity]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -67,6 +68,7 @@ def data_dir() -> Path:
     return Path(str(resources.files("evpace") / "data"))
 
 
+@functools.lru_cache(maxsize=4096)  # called for every fact of a document, with the document's URL
 def publisher_of(url: str) -> str:
     """A short publisher name from a URL (its host without www.), or the repo of a github: path."""
     if url.startswith("github:"):

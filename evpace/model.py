@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +45,7 @@ class Origin:
     published_basis: str = "unknown"  # source | url | assumed | unknown
     accessed: str | None = None
 
-    @property
+    @functools.cached_property  # a content hash of immutable fields: computed once
     def id(self) -> str:
         """Stable identifier: a short hash of the URL."""
         return hashlib.sha1(self.url.encode("utf-8")).hexdigest()[:16]
@@ -120,7 +121,7 @@ class Fact:
     provenance: Provenance = field(default_factory=Provenance)
     recorded_at: str | None = None
 
-    @property
+    @functools.cached_property  # a content hash of immutable fields: computed once
     def id(self) -> str:
         """Content hash: the same figure from the same place is the same fact."""
         key = "|".join(
@@ -207,6 +208,6 @@ class Document:
     published: str | None = None  # YYYY-MM-DD when known
     path: str = ""  # file (and ``:line`` for JSONL, ``#n`` for feed items) it was read from
 
-    @property
+    @functools.cached_property  # a content hash of immutable fields: computed once
     def id(self) -> str:
         return hashlib.sha1(self.text.encode("utf-8")).hexdigest()

@@ -18,16 +18,12 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data not present")
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db(request, tmp_path_factory) -> str:
-    """The shipped dataset, loaded once per module into SQLite and into PostgreSQL."""
-    if request.param == "sqlite":
-        url = str(tmp_path_factory.mktemp("db") / "evpace.db")
-    else:
-        url = request.getfixturevalue("pg_module_url_factory")()
-    summary = api.init(url)
+@pytest.fixture(scope="module")
+def db(module_database) -> str:
+    """The shipped dataset, loaded once per module (into SQLite or PostgreSQL: ``make test`` runs both)."""
+    summary = api.init(module_database)
     assert not summary.errors, [str(e) for e in summary.errors]
-    return url
+    return module_database
 
 
 def shared_rows(name: str) -> list[dict[str, str]]:

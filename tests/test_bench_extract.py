@@ -68,6 +68,7 @@ def test_quality_has_strict_and_relaxed_scores(bench, items):
         assert 0 < q[name]["tp"] + q[name]["fn"] <= q["gold_facts"]
 
 
+@pytest.mark.sqlite_only  # the benchmark measures ingest into SQLite files of its own (their size included)
 def test_benchmark_writes_every_section(bench, items, tmp_path, monkeypatch):
     monkeypatch.setattr(bench, "load_devset", lambda root: items[:4])
     out = tmp_path / "extract.json"

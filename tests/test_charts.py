@@ -19,10 +19,9 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("charts") / "evpace.db")
-    api.init(path)
-    return path
+def db(module_database) -> str:
+    api.init(module_database)
+    return module_database
 
 
 def _valid(spec: dict) -> None:

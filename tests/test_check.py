@@ -40,11 +40,10 @@ needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    url = str(tmp_path_factory.mktemp("check") / "evpace.db")
-    summary = api.init(url)
+def db(module_database) -> str:
+    summary = api.init(module_database)
     assert not summary.errors, [str(e) for e in summary.errors]
-    return url
+    return module_database
 
 
 @pytest.fixture(scope="module")

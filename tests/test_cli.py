@@ -25,11 +25,10 @@ def commands() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("cli") / "evpace.db")
-    r = runner.invoke(app, ["--db", path, "init"])
+def db(module_database) -> str:
+    r = runner.invoke(app, ["--db", module_database, "init"])
     assert r.exit_code == 0, r.output
-    return path
+    return module_database
 
 
 def run(db: str, *args: str) -> str:

@@ -24,10 +24,9 @@ PATHS = 150
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = str(tmp_path_factory.mktemp("forecast") / "fc.db")
-    api.init(path)
-    return path
+def db(module_database: str) -> str:
+    api.init(module_database)
+    return module_database
 
 
 @pytest.fixture(scope="module")

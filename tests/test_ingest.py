@@ -37,15 +37,15 @@ def corpus(tmp_path):
     return tmp_path
 
 
-def test_ingest_stores_provenance_and_is_idempotent(db_url, corpus):
-    api.init(db_url)
-    first = api.ingest([str(corpus)], db_url, workers=1)
+def test_ingest_stores_provenance_and_is_idempotent(database, corpus):
+    api.init(database)
+    first = api.ingest([str(corpus)], database, workers=1)
     assert first.documents == 5 and first.new_documents == 3 and len(first.errors) == 2
     assert any("empty" in e for e in first.errors) and any("bad.jsonl:2" in e for e in first.errors)
     assert first.new_facts >= 4 and first.claims >= 1
-    second = api.ingest([str(corpus)], db_url, workers=1)
+    second = api.ingest([str(corpus)], database, workers=1)
     assert second.new_documents == 0 and second.duplicates == 3 and second.new_facts == 0
-    with Store(db_url) as s:
+    with Store(database) as s:
         docs = s.query("SELECT id, url, published FROM documents ORDER BY url")
         assert len(docs) == 3
         facts = s.facts(entity_ids=["leapmotor"], scope="ytd")
@@ -58,14 +58,14 @@ def test_ingest_stores_provenance_and_is_idempotent(db_url, corpus):
         assert f.origin.published == "2025-12-01" and f.period == "2025-01/2025-11"
 
 
-def test_ingest_reports_disagreement_with_stored_facts(sqlite_url, corpus):
-    api.init(sqlite_url)
-    summary = api.ingest([str(corpus / "b.md")], sqlite_url, workers=1)
+def test_ingest_reports_disagreement_with_stored_facts(database, corpus):
+    api.init(database)
+    summary = api.ingest([str(corpus / "b.md")], database, workers=1)
     assert any(c.entity_id == "xiaomi" and c.period == "2025-11" for c in summary.conflicts)
 
 
-def test_ingest_with_a_process_pool_matches_one_process(tmp_path, corpus):
-    one, two = str(tmp_path / "one.db"), str(tmp_path / "two.db")
+def test_ingest_with_a_process_pool_matches_one_process(database_factory, corpus):
+    one, two = database_factory(), database_factory()
     api.init(one)
     api.init(two)
     api.ingest([str(corpus)], one, workers=1)
@@ -85,9 +85,9 @@ def test_extract_cli_jsonl_fields(corpus):
     assert pct and pct[0]["value"] == 19.4 and pct[0]["change"] == "yoy"
 
 
-def test_ingest_cli_exit_code_and_summary(sqlite_url, corpus):
+def test_ingest_cli_exit_code_and_summary(database, corpus):
     runner = CliRunner()
-    assert runner.invoke(app, ["--db", sqlite_url, "init"]).exit_code == 0
-    r = runner.invoke(app, ["--db", sqlite_url, "ingest", "--workers", "1", str(corpus)])
+    assert runner.invoke(app, ["--db", database, "init"]).exit_code == 0
+    r = runner.invoke(app, ["--db", database, "ingest", "--workers", "1", str(corpus)])
     assert r.exit_code == 1  # some inputs could not be read; the rest were stored
     assert "3 new" in r.output and "skipped" in r.output

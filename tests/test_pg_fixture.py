@@ -1,4 +1,4 @@
-"""The database fixtures themselves: real, empty, writable, isolated."""
+"""The database fixtures themselves: real, empty, writable, isolated, of the backend under test."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 _seen_dbnames: list[str] = []
+_module_databases: list[str] = []
 
 
 def _dbname(url: str) -> str:
@@ -71,11 +72,12 @@ def test_databases_are_dropped_after_the_test(pg_url):
     assert leftovers == []
 
 
-def test_db_url_runs_on_both_backends(db_url, request):
-    backend = request.node.callspec.params["db_url"]
-    if backend == "sqlite":
-        assert not Path(db_url).exists()
-        conn = sqlite3.connect(db_url)
+def test_database_is_of_the_backend_under_test(database, db_backend, request):
+    """``database`` is a new SQLite path or a new PostgreSQL database, as $EVPACE_TEST_BACKEND says."""
+    assert request.node.get_closest_marker("database") is not None
+    if db_backend == "sqlite":
+        assert not Path(database).exists()
+        conn = sqlite3.connect(database)
         try:
             conn.execute("CREATE TABLE t (x integer)")
             conn.execute("INSERT INTO t VALUES (42)")
@@ -85,10 +87,27 @@ def test_db_url_runs_on_both_backends(db_url, request):
     else:
         import psycopg
 
-        assert db_url.startswith("postgresql://")
+        assert database.startswith("postgresql://")
         assert request.node.get_closest_marker("postgres") is not None
-        with psycopg.connect(db_url) as conn:
+        with psycopg.connect(database) as conn:
             assert _user_tables(conn) == []
             conn.execute("CREATE TABLE t (x integer)")
             conn.execute("INSERT INTO t VALUES (42)")
             assert conn.execute("SELECT x FROM t").fetchall() == [(42,)]
+
+
+def test_database_factory_gives_separate_databases(database, database_factory, module_database):
+    others = [database_factory(), database_factory()]
+    assert len({database, module_database, *others}) == 4
+
+
+def test_module_database_is_shared_by_the_module(module_database):
+    _module_databases.append(module_database)
+    assert len(set(_module_databases)) == 1
+
+
+test_module_database_is_shared_again = test_module_database_is_shared_by_the_module
+
+
+def test_db_url_is_the_database_of_the_backend_under_test(db_url, database):
+    assert db_url == database

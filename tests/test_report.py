@@ -23,10 +23,9 @@ Xiaomi delivered more than 50,000 vehicles in December 2025 <script>alert("body"
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("report") / "evpace.db")
-    api.init(path)
-    return path
+def db(module_database) -> str:
+    api.init(module_database)
+    return module_database
 
 
 @pytest.fixture(scope="module")

@@ -26,10 +26,10 @@ acme-one,deliveries,cumulative,2020-09-30,1650,exact,actual,,,,,https://example.
 
 
 @pytest.fixture
-def db(db_url, tmp_path):
-    summary = api.init(db_url, write_dataset(tmp_path / "d", textwrap.dedent(ROWS)))
+def db(database, tmp_path):
+    summary = api.init(database, write_dataset(tmp_path / "d", textwrap.dedent(ROWS)))
     assert not summary.errors
-    return db_url
+    return database
 
 
 def points(db, entity, cumulative=False):

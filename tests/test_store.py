@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from pathlib import Path
 
@@ -43,30 +44,30 @@ acme,deliveries,year,2020,5000,lower,target,,,,,https://example.test/c,2019-12,t
 """
 
 
-def test_migrations_recorded_and_reopen_is_noop(db_url):
-    with Store(db_url) as s:
+def test_migrations_recorded_and_reopen_is_noop(database):
+    with Store(database) as s:
         applied = s.applied_migrations()
         assert [m["version"] for m in applied] == [v for v, _, _ in migrations()]
         assert s.migrate() == []  # nothing pending the second time
-    with Store(db_url) as s:
+    with Store(database) as s:
         assert s.schema_version() == migrations()[-1][0]
 
 
-def test_load_twice_changes_nothing(db_url, tmp_path):
+def test_load_twice_changes_nothing(database, tmp_path):
     data = write_dataset(tmp_path / "d", GOOD)
-    first = api.init(db_url, data)
+    first = api.init(database, data)
     assert first.facts_new == 5 and first.facts_existing == 0 and not first.errors
-    before = api.facts(db_url)
-    second = api.init(db_url, data)
+    before = api.facts(database)
+    second = api.init(database, data)
     assert second.facts_new == 0 and second.facts_existing == 5 and second.entities_changed == 0
-    after = api.facts(db_url)
+    after = api.facts(database)
     assert [(f.id, f.recorded_at) for f in before] == [(f.id, f.recorded_at) for f in after]
     assert second.counts == first.counts
 
 
-def test_failed_batch_writes_nothing(db_url, tmp_path):
-    api.init(db_url, write_dataset(tmp_path / "d", GOOD))
-    with Store(db_url) as s:
+def test_failed_batch_writes_nothing(database, tmp_path):
+    api.init(database, write_dataset(tmp_path / "d", GOOD))
+    with Store(database) as s:
         n = s.counts()["facts"]
         ok = Fact("acme-one", "deliveries", "month", "2020-04", 300, origin=Origin("https://example.test/z"))
         bad = Fact("no-such-entity", "deliveries", "month", "2020-04", 1, origin=Origin("https://example.test/z"))
@@ -75,18 +76,22 @@ def test_failed_batch_writes_nothing(db_url, tmp_path):
         assert s.counts()["facts"] == n  # the first one was rolled back with it
 
 
-def test_as_of_uses_publication_dates(db_url, tmp_path):
-    api.init(db_url, write_dataset(tmp_path / "d", GOOD))
+def test_as_of_uses_publication_dates(database, tmp_path):
+    api.init(database, write_dataset(tmp_path / "d", GOOD))
     # March figures were published 2020-04-20 by their source; January's is assumed 2020-02-03
-    assert {f.period for f in api.facts(db_url, as_of="2020-04-19", scope="month")} == {"2020-01", "2020-02"}
-    assert len(api.facts(db_url, as_of="2020-04-20", scope="month")) == 4
-    jan = api.facts(db_url, entity="acme-one", period_to="2020-01-31")[0]
+    assert {f.period for f in api.facts(database, as_of="2020-04-19", scope="month")} == {"2020-01", "2020-02"}
+    assert len(api.facts(database, as_of="2020-04-20", scope="month")) == 4
+    jan = api.facts(database, entity="acme-one", period_to="2020-01-31")[0]
+    # dates work as well as strings (the columns are text: PostgreSQL would not compare text with a date)
+    assert api.facts(database, entity="acme-one", period_from=dt.date(2020, 1, 31), period_to=dt.date(2020, 1, 31)) \
+        == [jan]
+    assert len(api.facts(database, as_of=dt.date(2020, 4, 19), scope="month")) == 2
     assert jan.origin.published == "2020-02-03" and jan.origin.published_basis == "assumed"
-    target = api.facts(db_url, kind="target")[0]
+    target = api.facts(database, kind="target")[0]
     assert target.origin.published == "2019-12-31" and target.bound == "lower"
 
 
-def test_bad_rows_named_and_rest_loaded(db_url, tmp_path):
+def test_bad_rows_named_and_rest_loaded(database, tmp_path):
     rows = GOOD + textwrap.dedent("""\
         acme-one,deliveries,month,2020-13,100,exact,actual,,,,,https://example.test/a,,t:6
         acme-one,deliveries,month,2020-05,lots,exact,actual,,,,,https://example.test/a,,t:7
@@ -94,7 +99,7 @@ def test_bad_rows_named_and_rest_loaded(db_url, tmp_path):
         acme-one,deliveries,month,2020-06,10,exact,actual,,,,,,,t:9
         acme-one,deliverd,month,2020-06,10,exact,actual,,,,,https://example.test/a,,t:10
         """)
-    summary = api.init(db_url, write_dataset(tmp_path / "d", rows))
+    summary = api.init(database, write_dataset(tmp_path / "d", rows))
     msgs = [str(e) for e in summary.errors]
     assert len(msgs) == 5
     assert "facts.csv:7: field 'period'" in msgs[0]
@@ -105,21 +110,57 @@ def test_bad_rows_named_and_rest_loaded(db_url, tmp_path):
     assert summary.facts_new == 5  # the good rows went in
 
 
-def test_user_csv_load_reports_file_line_field(db_url, tmp_path):
-    api.init(db_url, write_dataset(tmp_path / "d", GOOD))
+def test_user_csv_load_reports_file_line_field(database, tmp_path):
+    api.init(database, write_dataset(tmp_path / "d", GOOD))
     extra = tmp_path / "mine.csv"
     extra.write_text(FACTS_HEADER + "acme-two,deliveries,month,2020-04,55,exact,actual,,,,,https://example.test/m,,\n"
                      "acme-two,deliveries,month,2020-05,-3,exact,actual,,,,,https://example.test/m,,\n")
-    s = api.load(extra, db_url)
+    s = api.load(extra, database)
     assert s.facts_new == 1 and len(s.errors) == 1
     assert str(s.errors[0]).startswith(f"{extra}:3: field 'value'")
 
 
-def test_newer_schema_is_refused(sqlite_url):
-    with Store(sqlite_url) as s:
+def test_newer_schema_is_refused(database):
+    with Store(database) as s:
         s.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')")
     with pytest.raises(SchemaVersionError):
-        Store(sqlite_url)
+        Store(database)
+
+
+def test_document_by_id_or_unique_prefix_alike_on_both_databases(database):
+    from evpace.model import Document
+
+    docs = [Document(name=n, text=f"Text number {n}.") for n in ("one", "two", "three")]
+    with Store(database) as s:
+        for d in docs:
+            s.add_document(d, [], [], "test")
+        one = docs[0].id
+        assert s.document(one)["name"] == "one"
+        assert s.document(one[:8])["name"] == "one"
+        assert s.document(one[:8].upper())["name"] == "one"  # hex ids: case does not matter, on either database
+        # LIKE wildcards in a prefix match nothing: neither '%' nor '_' may stand for any character
+        for wild in ("%", "_", one[:7] + "_", "%" + one[1:10], ""):
+            assert s.document(wild) is None, wild
+        assert s.document("0" * 40) is None
+
+
+def test_percent_and_question_marks_in_sql_text_alike_on_both_databases(database):
+    """``?`` is the placeholder on both databases; ``%`` and a quoted ``?`` are plain text (psycopg reads
+    ``%`` as the start of a placeholder unless the store doubles it)."""
+    with Store(database) as s:
+        row = s.query("SELECT 7 % 3 AS m, 'a%' AS pct, 'why?' AS q, ? AS p, "
+                      "CASE WHEN 'a%b' LIKE ? THEN 1 ELSE 0 END AS hit", ("x", "a%"))[0]
+        assert row == {"m": 1, "pct": "a%", "q": "why?", "p": "x", "hit": 1}
+        s.execute("INSERT INTO sources (id, url) VALUES (?, 'https://example.test/?q=100%')", ("s1",))
+        assert s.query("SELECT url FROM sources WHERE url LIKE '%100\\%' ESCAPE '\\'") == [
+            {"url": "https://example.test/?q=100%"}]
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_file_is_in_wal_mode_with_foreign_keys(database):
+    with Store(database) as s:
+        assert s.query("PRAGMA journal_mode")[0]["journal_mode"] == "wal"
+        assert s.query("PRAGMA foreign_keys")[0]["foreign_keys"] == 1
 
 
 def test_unreachable_database_is_a_clear_error(tmp_path):

@@ -49,10 +49,9 @@ Li Auto delivered 35,020 vehicles in May 2024, the company said on Saturday.
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("web") / "evpace.db")
-    api.init(path)
-    return path
+def db(module_database) -> str:
+    api.init(module_database)
+    return module_database
 
 
 @pytest.fixture(scope="module")
@@ -333,9 +332,9 @@ def test_repeated_reads_hit_the_cache(client):
     assert svc.hits >= hits + 6
 
 
-def test_cache_follows_writes_from_other_processes(db, tmp_path):
+def test_cache_follows_writes_from_other_processes(database, tmp_path):
     """A write that does not go through the app shows once the fingerprint is re-read (ttl=0 here)."""
-    path = str(tmp_path / "other.db")
+    path = database
     api.init(path)
     with TestClient(create_app(path, None, cache_ttl=0)) as c:
         n = len(c.get("/api/facts", params={"entity": "li-auto"}).json())
@@ -365,10 +364,10 @@ def test_replayed_responses_keep_the_security_headers(client):
     assert "<html" in full.text and "<html" not in part.text
 
 
-def test_ingest_through_the_app_refreshes_cached_pages(tmp_path):
+def test_ingest_through_the_app_refreshes_cached_pages(database):
     import calendar
 
-    path = str(tmp_path / "fresh.db")
+    path = database
     api.init(path)
     with TestClient(create_app(path, TOKEN)) as c:
         month = next(r for r in c.get("/api/entities/xpeng/series").json() if r["value"] and r["how"] == "reported")

@@ -4,6 +4,14 @@ One schema and one set of queries serve both (portable SQL; ``?`` placeholders a
 psycopg). The schema is versioned by numbered migrations in ``store/migrations`` and each applied
 migration is recorded in ``schema_migrations``. Every write runs in a transaction; facts are keyed by
 a content hash so loading the same data twice changes nothing.
+
+Several processes may write at once (see ``docs/scaling.md``): every insert is ``ON CONFLICT DO
+NOTHING`` on a content-hash key, SQLite writers queue on ``BEGIN IMMEDIATE`` with a busy timeout,
+migrations are serialised (a PostgreSQL advisory lock; SQLite's write lock), and :meth:`Store.write`
+runs a transaction again when the database asks for it (busy, deadlock, serialization failure).
+Database errors surface as typed errors naming the database: :class:`StorageFullError` when it is out
+of space, :class:`DatabaseUnavailableError` when it went away (connection lost, SQLite file deleted or
+moved), :class:`StoreError` otherwise.
 """
 
 from __future__ import annotations
@@ -11,19 +19,29 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import random
 import re
+import resource
+import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..entities import Registry
-from ..errors import SchemaVersionError, StoreError
+from ..errors import DatabaseUnavailableError, SchemaVersionError, StorageFullError, StoreError
 from ..model import Document, Entity, Event, Fact, Origin, Provenance
 
 DEFAULT_DB = "evpace.db"
 ENV_VAR = "EVPACE_DB"
+BUSY_TIMEOUT_S = 30  # how long a SQLite writer waits for the write lock before "database is locked"
+WRITE_ATTEMPTS = 6  # Store.write: attempts when the database says "try again"
+MIGRATION_LOCK = 0x65767061  # PostgreSQL advisory lock key serialising migrations ("evpa")
+_TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+_GONE_SQLSTATES = {"57P01", "57P02", "57P03"}  # admin / crash shutdown, cannot connect now
+T = TypeVar("T")
 
 
 def default_url() -> str:
@@ -70,14 +88,15 @@ class Store:
                 parent = Path(self.url).expanduser().resolve().parent
                 if not parent.is_dir():
                     raise StoreError(url=self.url, reason=f"folder {parent} does not exist")
-                self.conn = sqlite3.connect(self.url, timeout=30, isolation_level=None)
+                self.conn = sqlite3.connect(self.url, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+                self.conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
                 self.conn.execute("PRAGMA journal_mode=WAL")
                 self.conn.execute("PRAGMA foreign_keys=ON")
-                self.conn.execute("PRAGMA busy_timeout=30000")
         except StoreError:
             raise
         except Exception as exc:  # psycopg.OperationalError, sqlite3.OperationalError...
-            raise StoreError(url=self.redacted_url, reason=str(exc).strip()) from exc
+            raise self._error(exc) from exc
+        self._file = self._file_identity()
         self._depth = 0
         if migrate:
             self.migrate()
@@ -89,14 +108,95 @@ class Store:
         return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", self.url)
 
     def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.postgres else sql
+        return _pg_placeholders(sql) if self.postgres else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run one statement (``?`` placeholders on both databases)."""
         try:
             return self.conn.execute(self._sql(sql), tuple(params))
         except Exception as exc:
-            raise StoreError(url=self.redacted_url, reason=str(exc).strip()) from exc
+            raise self._error(exc) from exc
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Run one statement for each row; the number of rows it changed in all."""
+        if not rows:
+            return 0
+        try:
+            if self.postgres:
+                with self.conn.cursor() as cur:
+                    cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+                    return max(cur.rowcount, 0)
+            return max(self.conn.executemany(sql, [tuple(r) for r in rows]).rowcount, 0)
+        except Exception as exc:
+            raise self._error(exc) from exc
+
+    # -- errors ---------------------------------------------------------------------------------
+    def _error(self, exc: BaseException) -> StoreError:
+        """The typed error for a database exception: out of space, gone, or another store error."""
+        if isinstance(exc, StoreError):
+            return exc
+        reason = str(exc).strip() or type(exc).__name__
+        url = self.redacted_url
+        sqlstate = getattr(exc, "sqlstate", None) or ""
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if sqlstate == "53100":
+            return StorageFullError(url=url, reason=reason)
+        if name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR"):  # a short write, or EFBIG / ENOSPC
+            full = self._why_full()
+            if full or name == "SQLITE_FULL":
+                return StorageFullError(url=url, reason=f"{reason} ({full})" if full else reason)
+        if self.postgres and (sqlstate in _GONE_SQLSTATES or sqlstate.startswith("08") or self._connection_lost(exc)):
+            return DatabaseUnavailableError(url=url, reason=f"connection lost ({reason})")
+        if name in ("SQLITE_CANTOPEN", "SQLITE_READONLY_DBMOVED"):
+            return DatabaseUnavailableError(url=url, reason=reason)
+        return StoreError(url=url, reason=reason)
+
+    def _connection_lost(self, exc: BaseException) -> bool:
+        import psycopg
+
+        conn = getattr(self, "conn", None)
+        return isinstance(exc, psycopg.OperationalError) and (conn is None or conn.closed or conn.broken)
+
+    def _why_full(self) -> str | None:
+        """Why a SQLite write failed for lack of space, if it did: no room on the disk, or the process's
+        file size limit (RLIMIT_FSIZE) reached by the database or its write-ahead log."""
+        path = Path(self.url)
+        with contextlib.suppress(OSError):
+            free = shutil.disk_usage(path.parent).free
+            if free < 1 << 20:
+                return f"{free:,} bytes free on the disk"
+        limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+        if limit != resource.RLIM_INFINITY:
+            sizes = [f.stat().st_size for f in (path, Path(f"{path}-wal")) if f.exists()]
+            if sizes and max(sizes) + 65_536 >= limit:
+                return f"file size limit of {limit:,} bytes reached"
+        return None
+
+    @staticmethod
+    def _transient(exc: BaseException) -> bool:
+        """Whether the database asked to try again: SQLite busy/locked, PostgreSQL deadlock or
+        serialization failure."""
+        cause = exc.__cause__ if isinstance(exc, StoreError) and exc.__cause__ else exc
+        name = getattr(cause, "sqlite_errorname", "") or ""
+        return (name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(cause)
+                or getattr(cause, "sqlstate", None) in _TRANSIENT_SQLSTATES)
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        """(device, inode) of a SQLite database file, to notice it being deleted or replaced."""
+        if self.postgres or self.url == ":memory:" or self.url.startswith("file:"):
+            return None
+        try:
+            st = os.stat(self.url)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def _check_file(self) -> None:
+        """SQLite goes on writing to a file that was deleted or moved while open, and the writes are
+        lost with it: refuse instead."""
+        if self._file is not None and self._file_identity() != self._file:
+            raise DatabaseUnavailableError(url=self.redacted_url,
+                                           reason="the database file was deleted, moved or replaced while in use")
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of a SELECT as dicts."""
@@ -114,21 +214,48 @@ class Store:
             finally:
                 self._depth -= 1
             return
+        self._check_file()
         self._depth = 1
         try:
             if self.postgres:
-                with self.conn.transaction():
-                    yield self
+                try:
+                    with self.conn.transaction():
+                        yield self
+                except StoreError:
+                    raise
+                except Exception as exc:  # the commit itself failed
+                    if type(exc).__module__.startswith("psycopg"):
+                        raise self._error(exc) from exc
+                    raise
             else:
-                self.conn.execute("BEGIN IMMEDIATE")
+                self.execute("BEGIN IMMEDIATE")
                 try:
                     yield self
+                    self.execute("COMMIT")
                 except BaseException:
-                    self.conn.execute("ROLLBACK")
+                    if self.conn.in_transaction:  # a failed COMMIT may have rolled back already
+                        with contextlib.suppress(sqlite3.Error):
+                            self.conn.execute("ROLLBACK")
                     raise
-                self.conn.execute("COMMIT")
         finally:
             self._depth = 0
+
+    def write(self, fn: Callable[[], T], attempts: int = WRITE_ATTEMPTS) -> T:
+        """``fn()`` in a transaction, run again (after a short random pause) when the database says to
+        try again: SQLite still locked after the busy timeout, PostgreSQL deadlock or serialization
+        failure. Inside an open transaction it simply joins it (the outer caller owns retrying)."""
+        if self._depth:
+            with self.transaction():
+                return fn()
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.transaction():
+                    return fn()
+            except StoreError as exc:
+                if attempt == attempts or not self._transient(exc):
+                    raise
+            time.sleep(min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.5))
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -156,11 +283,14 @@ class Store:
         latest = known[-1][0] if known else 0
         if current > latest:
             raise SchemaVersionError(url=self.redacted_url, found=current, known=latest)
+        done = {int(r["version"]) for r in self.applied_migrations()} if current else set()
         applied = []
         for version, name, sql in known:
-            if version <= current:
+            if version in done:  # (by set, not "<= current": a migration added below a newer one still runs)
                 continue
             with self.transaction():
+                if self.postgres:  # concurrent CREATE TABLEs race in the catalogue: one migrator at a time
+                    self.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
                 self.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                              "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
                 # a concurrent process may have applied it meanwhile
@@ -205,25 +335,24 @@ class Store:
         return origin.id
 
     def add_facts(self, facts: Iterable[Fact]) -> tuple[int, int]:
-        """Store facts in one transaction; returns (new, already stored)."""
-        new = dup = 0
+        """Store facts in one transaction (each source once, the facts in one batch); returns
+        (new, already stored)."""
         placeholders = ", ".join("?" * len(FACT_COLUMNS))
         sql = f"INSERT INTO facts ({', '.join(FACT_COLUMNS)}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"
         recorded = _now()
+        rows, sources = [], {}
+        for f in facts:
+            sources.setdefault(f.origin.id, f.origin)
+            p = f.provenance
+            rows.append((f.id, f.entity_id, f.metric, f.scope, f.period, f.as_of.isoformat(), f.value, f.bound,
+                         f.kind, f.basis, ";".join(f.flags), f.note, f.place, f.origin.id, f.origin.published,
+                         f.origin.published_basis, p.document_id, p.sentence, p.start, p.end, p.extractor,
+                         p.origin_ref, f.recorded_at or recorded))
         with self.transaction():
-            for f in facts:
-                source_id = self._put_source(f.origin)
-                p = f.provenance
-                cur = self.execute(sql, (
-                    f.id, f.entity_id, f.metric, f.scope, f.period, f.as_of.isoformat(), f.value, f.bound,
-                    f.kind, f.basis, ";".join(f.flags), f.note, f.place, source_id, f.origin.published,
-                    f.origin.published_basis, p.document_id, p.sentence, p.start, p.end, p.extractor,
-                    p.origin_ref, f.recorded_at or recorded))
-                if cur.rowcount == 1:
-                    new += 1
-                else:
-                    dup += 1
-        return new, dup
+            for _, origin in sorted(sources.items()):
+                self._put_source(origin)
+            new = self.executemany(sql, rows)
+        return new, len(rows) - new
 
     def add_events(self, events: Iterable[Event]) -> tuple[int, int]:
         """Store events in one transaction; returns (new, already stored)."""
@@ -275,10 +404,10 @@ class Store:
             params.append(str(as_of))
         if period_from:
             where.append("f.period_end >= ?")
-            params.append(period_from)
+            params.append(str(period_from))  # a date too: PostgreSQL will not compare text with date
         if period_to:
             where.append("f.period_end <= ?")
-            params.append(period_to)
+            params.append(str(period_to))  # a date too: PostgreSQL will not compare text with date
         sql = ("SELECT f.*, s.url, s.publisher, s.title, s.accessed FROM facts f "
                "JOIN sources s ON s.id = f.source_id")
         if where:
@@ -322,30 +451,82 @@ class Store:
     def add_document(self, doc: Document, facts: Sequence[Fact], claims: Sequence[dict[str, Any]],
                      extractor: str) -> bool:
         """Store a document with its facts and claims in one transaction; False if it was stored already."""
-        with self.transaction():
-            cur = self.execute(
-                "INSERT INTO documents (id, name, url, title, published, path, text, extractor, n_facts, "
-                "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (doc.id, doc.name, doc.url, doc.title, doc.published, doc.path, doc.text, extractor,
-                 len(facts) + len(claims), _now()))
-            if cur.rowcount != 1:
-                return False
+        return self.add_documents([(doc, facts, claims)], extractor)[0]
+
+    def add_documents(self, items: Sequence[tuple[Document, Sequence[Fact], Sequence[dict[str, Any]]]],
+                      extractor: str) -> list[bool]:
+        """Store documents, each whole with its facts and claims, in one transaction (one commit for
+        many documents: ingest's bulk write). For each, False if it was stored already, by this process
+        or concurrently by another: the content-hash key decides, never an earlier read. Rows are
+        inserted in key order, so that concurrent writers take their locks in one order (no deadlock)."""
+
+        def put() -> list[bool]:
+            stored, facts, claims = [False] * len(items), [], []
+            now = _now()
+            for i in sorted(range(len(items)), key=lambda i: items[i][0].id):
+                doc, doc_facts, doc_claims = items[i]
+                cur = self.execute(
+                    "INSERT INTO documents (id, name, url, title, published, path, text, extractor, n_facts, "
+                    "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (doc.id, doc.name, doc.url, doc.title, doc.published, doc.path, doc.text, extractor,
+                     len(doc_facts) + len(doc_claims), now))
+                stored[i] = cur.rowcount == 1
+                if stored[i]:
+                    facts += doc_facts
+                    claims += [(f"{doc.id[:20]}:{c['start']}", doc.id, c["entity_id"], c["metric"], c["scope"],
+                                c["period"], c["value"], c["unit"], c["bound"], c["kind"], c["change"],
+                                c["from_threshold"], c["to_threshold"], c["quote"], c["start"], c["end"], extractor,
+                                now) for c in doc_claims]
             self.add_facts(facts)
-            recorded = _now()
-            for c in claims:
-                self.execute(
-                    "INSERT INTO claims (id, document_id, entity_id, metric, scope, period, value, unit, bound, "
-                    "kind, change, from_threshold, to_threshold, sentence, span_start, span_end, extractor, "
-                    "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT DO NOTHING",
-                    (f"{doc.id[:20]}:{c['start']}", doc.id, c["entity_id"], c["metric"], c["scope"], c["period"],
-                     c["value"], c["unit"], c["bound"], c["kind"], c["change"], c["from_threshold"],
-                     c["to_threshold"], c["quote"], c["start"], c["end"], extractor, recorded))
-        return True
+            self.executemany(
+                "INSERT INTO claims (id, document_id, entity_id, metric, scope, period, value, unit, bound, "
+                "kind, change, from_threshold, to_threshold, sentence, span_start, span_end, extractor, "
+                "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING", claims)
+            return stored
+
+        return self.write(put)
+
+    def documents_at(self, paths: Sequence[str]) -> dict[str, set[str]]:
+        """Ids of the stored documents read from each of these paths (``file`` or ``file:line``)."""
+        out: dict[str, set[str]] = {}
+        for i in range(0, len(paths), 500):
+            chunk = list(paths[i:i + 500])
+            rows = self.query(f"SELECT path, id FROM documents WHERE path IN ({', '.join('?' * len(chunk))})", chunk)
+            for r in rows:
+                out.setdefault(r["path"], set()).add(r["id"])
+        return out
+
+    def contradicts(self, fact: Fact, tolerance: float) -> bool:
+        """Whether a stored fact of the same figure (entity, metric, scope, period, basis, kind) cannot be
+        true together with ``fact``: the two intervals of :func:`evpace.reconcile.interval` (bound, and
+        ``tolerance`` for approximate or rounded figures) do not meet. One indexed query; the test suite
+        checks it against ``FactSet.same_figure_conflicts``."""
+        from ..reconcile import interval
+
+        lo, hi = interval(fact)
+        slack = "(CASE WHEN bound = 'approx' OR (';' || flags || ';') LIKE ? THEN value * ? ELSE 0 END)"
+        below = f"(bound <> 'lower' AND (CASE WHEN bound = 'upper' THEN value ELSE value + {slack} END) < ?)"
+        above = f"(CASE WHEN bound = 'upper' THEN 0 WHEN bound = 'lower' THEN value ELSE value - {slack} END) > ?"
+        cond, params = [below], ["%;rounded;%", tolerance, lo - 1e-9]
+        if hi != float("inf"):
+            cond.append(above)
+            params += ["%;rounded;%", tolerance, hi + 1e-9]
+        rows = self.query(
+            "SELECT 1 AS hit FROM facts WHERE entity_id = ? AND metric = ? AND scope = ? AND period = ? AND basis = ? "
+            f"AND kind = ? AND ({' OR '.join(cond)}) LIMIT 1",
+            [fact.entity_id, fact.metric, fact.scope, fact.period, fact.basis, fact.kind, *params])
+        return bool(rows)
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
-        """A stored document (by id or unique id prefix)."""
-        rows = self.query("SELECT * FROM documents WHERE id = ? OR id LIKE ?", (doc_id, doc_id + "%"))
+        """A stored document (by id or unique id prefix, in either case: ids are SHA-1 hex digests)."""
+        # Not LIKE: it is case-insensitive on SQLite but not on PostgreSQL, and '%' / '_' in the prefix
+        # would be wildcards.
+        prefix = doc_id.strip().lower()
+        if not prefix:
+            return None
+        rows = self.query("SELECT * FROM documents WHERE id = ? OR SUBSTR(id, 1, ?) = ?",
+                          (doc_id, len(prefix), prefix))
         return rows[0] if len(rows) == 1 else None
 
     def claims(self, *, document_id: str | None = None, entity_ids: Sequence[str] | None = None) -> list[dict]:
@@ -370,6 +551,16 @@ def _row_to_fact(r: dict[str, Any]) -> Fact:
                 value=float(r["value"]), bound=r["bound"], kind=r["kind"], basis=r["basis"],
                 flags=tuple(x for x in r["flags"].split(";") if x), note=r["note"], place=r["place"],
                 origin=origin, provenance=prov, recorded_at=r["recorded_at"])
+
+
+_QUOTED = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*")""")
+
+
+def _pg_placeholders(sql: str) -> str:
+    """``?`` placeholders as psycopg's ``%s``. A literal ``%`` (``LIKE 'a%'``, modulo) becomes ``%%``, which
+    psycopg reads as ``%``; a ``?`` inside a quoted string or identifier stays a ``?``, as on SQLite."""
+    parts = _QUOTED.split(sql.replace("%", "%%"))
+    return "".join(part if i % 2 else part.replace("?", "%s") for i, part in enumerate(parts))
 
 
 def _split_sql(sql: str) -> list[str]:

@@ -1,0 +1,21 @@
+"""Migrations are applied by set: one that was added below a newer, already applied one still runs."""
+
+from __future__ import annotations
+
+import evpace.store as store_mod
+from evpace.store import Store
+
+
+def test_a_migration_missing_below_the_newest_is_still_applied(database, monkeypatch):
+    full = store_mod.migrations()
+    assert len(full) >= 3
+    skipped = full[-2]  # e.g. a feature branch's 0003 landing after 0004 was applied somewhere
+    monkeypatch.setattr(store_mod, "migrations", lambda: [m for m in full if m[0] != skipped[0]])
+    with Store(database) as s:
+        assert skipped[0] not in {r["version"] for r in s.applied_migrations()}
+        assert s.schema_version() == full[-1][0]
+    monkeypatch.setattr(store_mod, "migrations", lambda: full)
+    with Store(database) as s:
+        assert {r["version"] for r in s.applied_migrations()} == {m[0] for m in full}
+    with Store(database) as s:  # and a second open applies nothing
+        assert s.migrate() == []
