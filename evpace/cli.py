@@ -107,14 +107,23 @@ def ingest(ctx: typer.Context,
            published: Annotated[str | None, typer.Option(help="Publication date for documents without one.")]
            = None,
            workers: Annotated[int | None, typer.Option(help="Extraction processes [default: cores].")] = None,
+           engine: Annotated[str, typer.Option(help="local (a process pool) or dask (a Dask cluster).")] = "local",
+           scheduler: Annotated[str | None, typer.Option(
+               help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask; without it, a local "
+                    "cluster of --workers processes).")] = None,
+           partition_size: Annotated[int | None, typer.Option(
+               min=1, help="Documents per batch (local) or per Dask task (JSON Lines lines, or files).")] = None,
            ) -> None:
-    """Store articles and the facts read from them (idempotent; one transaction per document)."""
+    """Store articles and the facts read from them (idempotent; each document whole or not at all)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
     with Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed} documents"),
                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("ingest", total=None)
-        s = api.ingest(paths, _db(ctx), published, workers, progress=lambda n: bar.update(task, completed=n))
+        s = api.ingest(paths, _db(ctx), published, workers, progress=lambda n: bar.update(task, completed=n),
+                       engine=engine, scheduler=scheduler, partition_size=partition_size)
     err.print(f"documents {s.documents}: {s.new_documents} new, {s.duplicates} already stored, "
               f"{len(s.errors)} errors; facts {s.new_facts} new; claims {s.claims}; "
               f"conflicts with stored facts {s.conflict_count}", highlight=False)
@@ -286,6 +295,8 @@ def _register_extensions() -> None:
     from .check.cli import register as register_check
 
     register_check(app)
+    __import__("evpace.fetch.cli", fromlist=["register"]).register(app)  # feeds add|list|remove, fetch
+    __import__("evpace.watch.cli", fromlist=["register"]).register(app)  # watch rules and alerts (evpace/watch)
     try:
         from .forecast.cli import register as register_forecast
     except ImportError:
