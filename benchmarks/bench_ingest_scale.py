@@ -35,6 +35,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import evpace
 from evpace import api
@@ -88,14 +89,18 @@ class RssSampler:
 def fresh_pg_database(base: str) -> tuple[str, str]:
     import psycopg
     from psycopg import sql
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    from psycopg.conninfo import conninfo_to_dict
 
     name = f"evpace_bench_{secrets.token_hex(6)}"
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+    if "://" in base:  # evpace takes PostgreSQL as a postgresql:// URL (a key=value string would be a file name)
+        parts = urlsplit(base)
+        return urlunsplit(parts._replace(path="/" + name)), name
     params = conninfo_to_dict(base)
-    params["dbname"] = name
-    return make_conninfo(**params), name
+    host, port, user = params.get("host", "localhost"), params.get("port", "5432"), params.get("user", "")
+    auth = f"{quote(user)}@" if user else ""
+    return f"postgresql://{auth}{host}:{port}/{name}", name
 
 
 def drop_pg_database(base: str, name: str) -> None:

@@ -39,6 +39,7 @@ from bench_ingest_scale import drop_pg_database, fresh_pg_database  # noqa: E402
 from ingest_support import db_state, kill_loop, write_corpus  # noqa: E402
 
 from evpace import api  # noqa: E402
+from evpace.store import Store  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -103,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         results["sqlite"] = measure(str(Path(tmp) / "killed.db"), paths, reference, args.kills, args.seed)
         if args.pg:
             url, name = fresh_pg_database(args.pg)
+            with Store(url) as s:  # a URL evpace reads as PostgreSQL, not as a SQLite file name
+                assert s.postgres and s.query("SELECT current_database() AS d")[0]["d"] == name, url
             try:
                 log(f"postgresql: {args.kills} kills")
                 results["postgresql"] = measure(url, paths, reference, args.kills, args.seed + 1)

@@ -19,3 +19,12 @@ def test_a_migration_missing_below_the_newest_is_still_applied(database, monkeyp
         assert {r["version"] for r in s.applied_migrations()} == {m[0] for m in full}
     with Store(database) as s:  # and a second open applies nothing
         assert s.migrate() == []
+
+
+def test_postgres_is_known_by_url_or_key_value_string():
+    """A libpq key=value string is PostgreSQL too (a benchmark once passed one and got a SQLite file so named)."""
+    from evpace.store import is_postgres
+
+    assert is_postgres("postgresql://ev@db:5432/evpace") and is_postgres("postgres://db/evpace")
+    assert is_postgres("host=127.0.0.1 port=54329 dbname=evpace user=ev")
+    assert not is_postgres("out/evpace.db") and not is_postgres("evpace.db")

@@ -49,8 +49,13 @@ def default_url() -> str:
     return os.environ.get(ENV_VAR) or DEFAULT_DB
 
 
+_CONNINFO = re.compile(r"^\s*(?:host|hostaddr|dbname|user|port|service)\s*=")
+
+
 def is_postgres(url: str) -> bool:
-    return url.startswith(("postgresql://", "postgres://"))
+    """A ``postgresql://`` URL or a libpq ``key=value`` string (``host=... dbname=...``); anything else is a
+    SQLite file path."""
+    return url.startswith(("postgresql://", "postgres://")) or bool(_CONNINFO.match(url))
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -105,7 +110,7 @@ class Store:
     @property
     def redacted_url(self) -> str:
         """The URL without a password, for messages."""
-        return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", self.url)
+        return re.sub(r"(password\s*=\s*)\S+", r"\1***", re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", self.url))
 
     def _sql(self, sql: str) -> str:
         return _pg_placeholders(sql) if self.postgres else sql
