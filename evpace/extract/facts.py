@@ -613,7 +613,7 @@ class DocumentReader:
         rel = n.start - sent.start
         clause_low = self.low_text[clause[0]:clause[1]]
         crel = n.start - clause[0]
-        if C.RANK.search(low[:rel]) and not C.ACTUAL_VERB.search(clause_low[:crel]):
+        if C.RANK.search(low[max(0, rel - 200):rel]) and not C.ACTUAL_VERB.search(clause_low[:crel]):
             return None  # "the first upstart to clear 1 million": a rank claim, not a figure
         if C.NEGATED.search(clause_low[max(0, crel - 45):crel]) and not C.TARGET_AFTER.match(
                 self.low_text[n.end:n.end + 45]) or \

@@ -37,11 +37,22 @@ def sentences(text: str) -> list[Sentence]:
     return out
 
 
+MAX_SENTENCE = 600  # characters; rules look at a sentence per figure, so a longer one is cut (linear time)
+_CUT = re.compile(r"[;,]\s|\s")
+
+
 def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE:  # no sentence break for a long stretch (a flattened table, a bad feed)
+        cut = max((m.end() for m in _CUT.finditer(text, start + MAX_SENTENCE // 2, start + MAX_SENTENCE)),
+                  default=start + MAX_SENTENCE)
+        _add(out, text, start, cut)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         out.append(Sentence(start, end, text[start:end]))
 
