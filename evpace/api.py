@@ -112,7 +112,10 @@ def extract_documents(inputs: list[str], published: str | None = None):
         if isinstance(doc, EvpaceError):
             yield doc, []
         else:
-            yield doc, [to_record(x, doc) for x in extract(doc, registry)]
+            try:
+                yield doc, [to_record(x, doc) for x in extract(doc, registry)]
+            except EvpaceError as exc:  # the per-document time limit
+                yield exc, []
 
 
 def ingest(inputs: list[str], db: DB = None, published: str | None = None, workers: int | None = None,

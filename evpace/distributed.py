@@ -207,7 +207,10 @@ def run_partition(part: Partition, entities: list[Entity], key: str, published: 
         elif item.id in stored.get(item.path, ()):
             out.append((item.id, None))
         else:
-            out.append((item, extract(item, registry)))
+            try:
+                out.append((item, extract(item, registry)))
+            except EvpaceError as exc:  # a per-document time limit: reported like a read error
+                out.append((_Error(type(exc), exc.fields), []))
     return out
 
 

@@ -150,3 +150,10 @@ class ClusterError(EvpaceError, RuntimeError):
 
     code = "cluster-error"
     template = "dask scheduler {scheduler}: {reason}"
+
+
+class ExtractionTimeoutError(EvpaceError, RuntimeError):
+    """A document whose extraction ran past the per-document time limit (pathological text): skipped whole."""
+
+    code = "extraction-timeout"
+    template = "{path}: extraction stopped after {limit:g} s (the per-document limit); document skipped"

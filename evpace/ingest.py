@@ -28,7 +28,7 @@ from itertools import islice
 from typing import Any
 
 from .entities import Registry
-from .errors import EvpaceError, InvalidArgumentError
+from .errors import EvpaceError, ExtractionTimeoutError, InvalidArgumentError
 from .extract import EXTRACTOR_VERSION, Extracted, default_registry, extract, to_fact, to_record
 from .model import Document, Fact
 from .reconcile import APPROX_TOLERANCE, Conflict, FactSet, fact_key
@@ -54,7 +54,15 @@ def _init_worker(entities: list) -> None:
 def extract_batch(docs: list[Document], registry: Registry | None = None) -> list[list[Extracted]]:
     """Extraction of a batch (runs in a worker process; pure)."""
     reg = registry or _worker_registry or default_registry()
-    return [extract(d, reg) for d in docs]
+    return [_extract_or_error(d, reg) for d in docs]
+
+
+def _extract_or_error(doc: Document, registry: Registry) -> list[Extracted] | ExtractionTimeoutError:
+    """A document's figures, or the timeout error that takes its place (reported; the batch goes on)."""
+    try:
+        return extract(doc, registry)
+    except ExtractionTimeoutError as exc:
+        return exc
 
 
 def extracted_stream(docs: Iterable[Document | EvpaceError], registry: Registry, workers: int = 1,
@@ -92,7 +100,8 @@ def _paired(chunk: list[Document | EvpaceError], todo: list[Document], results: 
             ) -> Iterator[Extraction]:
     figures = {id(d): r for d, r in zip(todo, results, strict=True)}  # todo: the chunk's documents to extract
     for d in chunk:
-        yield (d, []) if isinstance(d, EvpaceError) else (d, figures.get(id(d)))
+        r = None if isinstance(d, EvpaceError) else figures.get(id(d))
+        yield (d, []) if isinstance(d, EvpaceError) else (r, []) if isinstance(r, EvpaceError) else (d, r)
 
 
 def split(doc: Document, figures: list[Extracted]) -> tuple[list[Fact], list[dict[str, Any]]]:
