@@ -10,12 +10,12 @@ Phases (progress on stderr, summary on stdout, everything in ``benchmarks/result
 3. big: every hostile shape at ~5 MB (the reader's default size limit), each in a fresh process, with its
    time and peak RSS.
 
-An input is a *crash* if anything but Documents and ``InvalidDocumentError`` values comes out (an exception,
-or a property of ``result_problems`` / ``extraction_problems`` broken), a *hang* if reading it (or extracting
-one of its documents) takes over ``--limit`` seconds; a hard timer (``--kill-after``) stops a runaway case
-so the run goes on. A read over the limit is timed again and counted as a hang only if it is slow twice
-(on a busy machine a stall is not the input's fault). Every crash and hang is listed with its seed:
-``--replay SEED`` runs one again.
+An input is a *crash* if an exception comes out instead of Documents and ``InvalidDocumentError`` values,
+a *property violation* if what comes out breaks ``result_problems`` / ``extraction_problems``, a *hang* if
+reading it (or extracting one of its documents) takes over ``--limit`` seconds; a hard timer
+(``--kill-after``) stops a runaway case so the run goes on. A read over the limit is timed again and counted
+as a hang only if it is slow twice (on a busy machine a stall is not the input's fault). Every crash,
+violation and hang is listed with its seed: ``--replay SEED`` runs one again.
 
 Usage::
 
@@ -97,7 +97,8 @@ class Tally:
         self.outcomes = Counter()  # documents / errors
         self.crashes: list[dict[str, Any]] = []
         self.hangs: dict[str, list[dict[str, Any]]] = {}
-        self.n_crashes = Counter()
+        self.n_crashes = Counter()  # exceptions
+        self.n_broken = Counter()  # results breaking a property (result_problems, extraction_problems)
         self.n_hangs = Counter()
         self.max_ms = Counter()
         self.max_case: dict[str, Any] = {}
@@ -127,10 +128,12 @@ class Tally:
             if len(kept) < KEEP:
                 kept.append(case | {"seconds": round(seconds, 2)})
 
-    def crash(self, what: str, case: dict[str, Any], why: str) -> None:
-        self.n_crashes[what] += 1
+    def crash(self, what: str, case: dict[str, Any], why: str, broken: bool = False) -> None:
+        """An exception, or (``broken``) results that break a property."""
+        (self.n_broken if broken else self.n_crashes)[what] += 1
         if len(self.crashes) < KEEP:
-            self.crashes.append(case | {"what": what, "why": why[:300]})
+            self.crashes.append(case | {"what": what, "kind": "property" if broken else "exception",
+                                        "why": why[:300]})
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (dict(v) if isinstance(v, Counter) else v) for k, v in vars(self).items()}
@@ -160,7 +163,7 @@ def _extract_checked(doc: Document, t: Tally, case: dict[str, Any], limit: float
     t.figures += len(xs)
     problems = extraction_problems(doc, xs)
     if problems:
-        t.crash("extract", case, "; ".join(problems[:3]))
+        t.crash("extract", case, "; ".join(problems[:3]), broken=True)
 
 
 def reader_chunk(seeds: range, size: int, limit: float, kill_after: float, file_every: int) -> dict[str, Any]:
@@ -184,7 +187,7 @@ def reader_chunk(seeds: range, size: int, limit: float, kill_after: float, file_
                 continue
             problems = result_problems(results, data)
             if problems:
-                t.crash("read", case, "; ".join(problems[:3]))
+                t.crash("read", case, "; ".join(problems[:3]), broken=True)
             docs = [r for r in results if isinstance(r, Document)]
             t.outcomes["documents"] += len(docs)
             t.outcomes["errors"] += len(results) - len(docs)
@@ -200,25 +203,34 @@ def reader_chunk(seeds: range, size: int, limit: float, kill_after: float, file_
                 if exc is not None and not isinstance(exc, Runaway):
                     t.crash("read_file", case, f"{type(exc).__name__}: {exc}")
                 elif exc is None and result_problems(got, data):
-                    t.crash("read_file", case, "; ".join(result_problems(got, data)[:3]))
+                    t.crash("read_file", case, "; ".join(result_problems(got, data)[:3]), broken=True)
             for doc in docs:
                 t.inputs["extract (reader output)"] += 1
                 _extract_checked(doc, t, case, limit, kill_after)
     return t.to_dict() | {"maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+#: Seeds of the extractor phase start here (so ``--replay`` tells them from reader seeds).
+TEXT_SEEDS = 10_000_000
+
+
+def text_case(seed: int) -> tuple[str, Document]:
+    """The extractor phase's input for ``seed``: (family, document) of grammar text or random Unicode."""
+    rng = random.Random(seed)
+    unicode_only = seed % 5 == 0
+    text = random_unicode(rng, rng.randint(1, 2000)) if unicode_only else article_text(rng, noise=0.2)
+    doc = Document(text=text, name="fuzz", published=rng.choice((None, "2026-01-06", "2025-07-31")))
+    return ("random unicode" if unicode_only else "grammar"), doc
+
+
 def extract_chunk(seeds: range, limit: float, kill_after: float) -> dict[str, Any]:
     signal.signal(signal.SIGALRM, _alarm)
     t = Tally()
     for seed in seeds:
-        rng = random.Random(seed)
-        unicode_only = seed % 5 == 0
-        text = random_unicode(rng, rng.randint(1, 2000)) if unicode_only else article_text(rng, noise=0.2)
-        family = "random unicode" if unicode_only else "grammar"
+        family, doc = text_case(seed)
         t.inputs["extract (texts)"] += 1
         t.families[family] += 1
-        doc = Document(text=text, name="fuzz", published=rng.choice((None, "2026-01-06", "2025-07-31")))
-        _extract_checked(doc, t, {"seed": seed, "family": family, "chars": len(text)}, limit, kill_after)
+        _extract_checked(doc, t, {"seed": seed, "family": family, "chars": len(doc.text)}, limit, kill_after)
     return t.to_dict() | {"maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -256,13 +268,14 @@ def big_phase(timeout: float) -> list[dict[str, Any]]:
 
 def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"inputs": Counter(), "families": Counter(), "outcomes": Counter(), "n_crashes": Counter(),
+                           "n_broken": Counter(),
                            "n_hangs": Counter(), "stalls": Counter(), "total_s": Counter(), "max_ms": {},
                            "max_case": {}, "crashes": [], "hangs": {}, "figures": 0, "maxrss_mb": 0.0}
     hists: dict[str, Counter] = {}
     for p in parts:
         for what, hist in p["ms"].items():
             hists.setdefault(what, Counter()).update({int(k): v for k, v in hist.items()})
-        for key in ("inputs", "families", "outcomes", "n_crashes", "n_hangs", "stalls", "total_s"):
+        for key in ("inputs", "families", "outcomes", "n_crashes", "n_broken", "n_hangs", "stalls", "total_s"):
             out[key].update(p[key])
         for what, ms in p["max_ms"].items():
             if ms > out["max_ms"].get(what, -1):
@@ -289,12 +302,17 @@ def run_pool(fn, jobs: list[tuple], workers: int, label: str) -> list[dict[str, 
 
 
 def replay(seed: int, size: int) -> int:
-    fmt, family, data = reader_case(random.Random(seed), size)
-    print(f"seed {seed}: {fmt}, {family}, {len(data):,} bytes: {data[:200]!r}")
-    start = time.perf_counter()
-    results = list(read_data(data, FORMATS[fmt], path="fuzz", name="fuzz", published=None))
-    print(f"read in {time.perf_counter() - start:.3f} s: {[type(r).__name__ for r in results]}",
-          result_problems(results, data))
+    if seed >= TEXT_SEEDS:
+        family, doc = text_case(seed)
+        print(f"seed {seed}: {family}, {len(doc.text):,} characters: {doc.text[:200]!r}")
+        results: list[Any] = [doc]
+    else:
+        fmt, family, data = reader_case(random.Random(seed), size)
+        print(f"seed {seed}: {fmt}, {family}, {len(data):,} bytes: {data[:200]!r}")
+        start = time.perf_counter()
+        results = list(read_data(data, FORMATS[fmt], path="fuzz", name="fuzz", published=None))
+        print(f"read in {time.perf_counter() - start:.3f} s: {[type(r).__name__ for r in results]}",
+              result_problems(results, data))
     for r in results:
         if isinstance(r, Document):
             start = time.perf_counter()
@@ -336,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(0, len(seeds), args.chunk)]
     readers = merge(run_pool(reader_chunk, jobs, args.workers, "readers"))
     print(f"extractor: {args.extract_n:,} texts", file=sys.stderr)
-    eseeds = range(10_000_000 + args.seed, 10_000_000 + args.seed + args.extract_n)
+    eseeds = range(TEXT_SEEDS + args.seed, TEXT_SEEDS + args.seed + args.extract_n)
     ejobs = [(eseeds[i:i + args.chunk], args.limit, args.kill_after) for i in range(0, len(eseeds), args.chunk)]
     texts = merge(run_pool(extract_chunk, ejobs, args.workers, "extractor"))
     big = [] if args.no_big else big_phase(args.big_timeout)
@@ -354,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
             "extractor_inputs": readers["inputs"].get("extract (reader output)", 0)
             + texts["inputs"].get("extract (texts)", 0),
             "crashes": sum(readers["n_crashes"].values()) + sum(texts["n_crashes"].values()),
+            "property_violations": {what: readers["n_broken"].get(what, 0) + texts["n_broken"].get(what, 0)
+                                    for what in ("read", "read_file", "extract")},
             "hangs": {"read": readers["n_hangs"].get("read", 0) + readers["n_hangs"].get("read_file", 0),
                       "extract": readers["n_hangs"].get("extract", 0) + texts["n_hangs"].get("extract", 0)},
             "read_stalls_not_repeated": sum(readers["stalls"].values()),

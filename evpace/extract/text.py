@@ -38,7 +38,9 @@ def sentences(text: str) -> list[Sentence]:
 
 
 MAX_SENTENCE = 600  # characters; rules look at a sentence per figure, so a longer one is cut (linear time)
-_CUT = re.compile(r"[;,]\s|\s")
+# where a long sentence may be cut: a blank between two words (never inside "1.2 million" or "Oct. 15, 2024")
+_CUT = re.compile(r"(?<=[A-Za-z\u4e00-\u9fff;:)\]])\s+(?=[A-Za-z\u4e00-\u9fff(\[])")
+_CUT_ELSE = re.compile(r"(?<=[^\d\s,.])\s+")  # else a blank not right after a digit: before a figure, not in it
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
@@ -47,8 +49,9 @@ def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
     while end > start and text[end - 1].isspace():
         end -= 1
     while end - start > MAX_SENTENCE:  # no sentence break for a long stretch (a flattened table, a bad feed)
-        cut = max((m.end() for m in _CUT.finditer(text, start + MAX_SENTENCE // 2, start + MAX_SENTENCE)),
-                  default=start + MAX_SENTENCE)
+        lo, hi = start + MAX_SENTENCE // 2, start + MAX_SENTENCE
+        cut = max((m.end() for m in _CUT.finditer(text, lo, hi)), default=0) or \
+            max((m.start() for m in _CUT_ELSE.finditer(text, lo, hi)), default=hi)
         _add(out, text, start, cut)
         start = cut
         while start < end and text[start].isspace():
