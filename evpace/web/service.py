@@ -28,6 +28,8 @@ _FINGERPRINT_SQL = (
 )
 
 
+_MISS = object()  # "not cached" (None can be a cached value)
+
 class Service:
     """What the routes use: :meth:`store` (this thread's connection) and :meth:`cached`."""
 
@@ -89,11 +91,15 @@ class Service:
         """The cached value of ``key`` for the database as it is now, or ``default`` (no computing)."""
         full = (self.fingerprint(), key)
         with self._lock:
-            if full in self._cache:
-                self._cache.move_to_end(full)
-                self.hits += 1
-                return self._cache[full]
-        return default
+            return self._hit(full, default)
+
+    def _hit(self, full: tuple, default: Any) -> Any:
+        """The cached value under ``full`` (counted as a hit), else ``default``; the caller holds the lock."""
+        if full not in self._cache:
+            return default
+        self._cache.move_to_end(full)
+        self.hits += 1
+        return self._cache[full]
 
     def put(self, key: Hashable, value: Any, fingerprint: tuple) -> None:
         """Remember ``value`` for ``key`` as computed with the database at ``fingerprint`` (read *before*
@@ -111,10 +117,8 @@ class Service:
         callers of a missing key wait for one computation instead of each doing it."""
         full = (self.fingerprint(), key)
         with self._lock:
-            if full in self._cache:
-                self._cache.move_to_end(full)
-                self.hits += 1
-                return self._cache[full]
+            if (hit := self._hit(full, _MISS)) is not _MISS:
+                return hit
             klock = self._key_locks.setdefault(full, threading.Lock())
         with klock:
             with self._lock:

@@ -47,6 +47,13 @@ def spec_json(spec: dict[str, Any]) -> str:
 
 
 # -- argument checks -------------------------------------------------------------------------------
+def metric_arg(metric: str) -> str:
+    """A known metric, else an InvalidArgumentError (400)."""
+    if metric not in METRICS:
+        raise InvalidArgumentError(name="metric", reason=f"{metric!r} is not one of {', '.join(METRICS)}")
+    return metric
+
+
 def as_of_arg(value: str | None) -> str | None:
     """A ``YYYY-MM-DD`` date or None; anything else is an InvalidArgumentError (400)."""
     if not value:
