@@ -87,8 +87,9 @@ def extract(doc: Document, registry: Registry | None = None, *, time_limit: floa
     pub = _published(doc)
     ctx_year = None if pub else context_year(text)
     sents = sentences(text)
+    low = text.lower()
     dates, numbers = [], []
-    for lo, hi in _chunks(text, sents):  # only sentences that may hold a figure or a date are scanned
+    for lo, hi in _chunks(text, sents, low):  # only sentences that may hold a figure or a date are scanned
         part = text[lo:hi]
         ds = [d for d in find_dates(part, pub, ctx_year) if not _name_not_month(part, d)]
         ns = drop_overlapping(find_numbers(part), ds) + multipliers(part)
@@ -97,9 +98,9 @@ def extract(doc: Document, registry: Registry | None = None, *, time_limit: floa
     if not numbers:
         return []
     numbers.sort(key=lambda n: n.start)
-    if _THAT_YEAR_HINT in text.lower():
+    if _THAT_YEAR_HINT in low:
         dates = that_year(text, dates)
-    mentions = finder_for(registry).find(text)
+    mentions = finder_for(registry).find(text, low)
     reader = DocumentReader(text, pub, mentions, dates, numbers, registry)
     tables = {run[0].start: run for run in table_runs(text, sents)} if "|" in text else {}
     tab = TableReader(text, reader.low_text, pub, mentions, dates, numbers) if tables else None
@@ -131,10 +132,10 @@ _MAY_HOLD = re.compile(r"[\d万亿零一二三四五六七八九十年月季]|\b
                        r"mar|apr|may|jun|jul|aug|sep|oct|nov|dec|quarter|year|month|week|today|yesterday)")
 
 
-def _chunks(text: str, sents) -> list[tuple[int, int]]:
-    """Spans of consecutive sentences that may hold a number or a date."""
+def _chunks(text: str, sents, low: str | None = None) -> list[tuple[int, int]]:
+    """Spans of consecutive sentences that may hold a number or a date (``low``: the text lower-cased)."""
     out: list[tuple[int, int]] = []
-    low = text.lower()
+    low = text.lower() if low is None else low
     for s in sents:
         if not _MAY_HOLD.search(low, s.start, s.end):
             continue

@@ -6,6 +6,7 @@ All patterns run on lower-cased text and are compiled once at import.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 METRIC_RES = {
     "deliveries": re.compile(r"deliver\w*|hand(?:ed|s|ing)?[\s-]?over\w*|handovers?|交付|交车"),
@@ -175,35 +176,46 @@ SINCE_PHRASE = re.compile(r"since [^,.;]{0,60}")
 _COMBINED: dict[int, re.Pattern[str]] = {}
 
 
+@lru_cache(maxsize=512)
+def _keyword_hits(key: int, low: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((m.start(), m.end(), m.lastgroup or "") for m in _COMBINED[key].finditer(low))
+
+
 def nearest_keyword(patterns: dict[str, re.Pattern[str]], low: str, pos: int) -> str | None:
     """Name of the pattern whose match is closest to ``pos`` in ``low`` (words before weigh a little more).
-    The patterns are combined into one regex with a named group each, so the text is scanned once."""
-    combined = _COMBINED.get(id(patterns))
-    if combined is None:
-        combined = re.compile("|".join(f"(?P<{k}>{p.pattern})" for k, p in patterns.items()))
-        _COMBINED[id(patterns)] = combined
+    The patterns are combined into one regex with a named group each, so the text is scanned once; the
+    matches of a text are kept for the next figure of the same clause."""
+    key = id(patterns)
+    if key not in _COMBINED:
+        _COMBINED[key] = re.compile("|".join(f"(?P<{k}>{p.pattern})" for k, p in patterns.items()))
     best, best_d = None, 10**9
-    for m in combined.finditer(low):
-        d = pos - m.end() if m.end() <= pos else m.start() - pos + 5
+    for start, end, name in _keyword_hits(key, low):
+        d = pos - end if end <= pos else start - pos + 5
         if d < best_d:
-            best, best_d = m.lastgroup, d
+            best, best_d = name, d
     return best
 
 
-def kind_of(before: str, after: str) -> str:
+@lru_cache(maxsize=512)
+def _kind_cues(text: str) -> tuple[tuple[int, str, str], ...]:
+    """(end, kind, word) of every target/expected/actual cue of ``text``."""
+    return tuple((m.end(), kind, m.group(0)) for kind, pat in (("target", TARGET), ("expected", EXPECTED),
+                                                               ("actual", ACTUAL_VERB)) for m in pat.finditer(text))
+
+
+def kind_of(before: str, after: str, *, clause: str | None = None) -> str:
     """actual / target / expected from the cue nearest before the figure in its clause (or just after).
-    A conditional ("would translate into") in a sentence about a target stays a target."""
-    cues = []
-    for kind, pat in (("target", TARGET), ("expected", EXPECTED), ("actual", ACTUAL_VERB)):
-        for m in pat.finditer(before):
-            cues.append((m.end(), kind, m.group(0)))
+    A conditional ("would translate into") in a sentence about a target stays a target. With ``clause``
+    (the whole clause, of which ``before`` is the start), the clause's cues are found once for all its
+    figures."""
+    cut = len(before)
+    cues = [c for c in _kind_cues(clause) if c[0] <= cut] if clause is not None else _kind_cues(before)
     if cues:
         end, kind, word = max(cues)
         if kind == "expected" and CONDITIONAL.fullmatch(word) and any(k == "target" for _, k, _ in cues):
             return "target"
         return kind
     return "actual"
-
 
 
 TARGET_AFTER = re.compile(r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries|sales)\s+)?(?:(?:annual|sales|delivery|"

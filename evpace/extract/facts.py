@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from . import cues as C
 from .dates import DateMatch
@@ -77,6 +78,18 @@ class _Ctx:
     intro: tuple[str, str, str, bool] | None = None  # (kind, scope, period, partial) of a list's intro ("expects:")
 
 
+@lru_cache(maxsize=256)
+def _without_since(low: str) -> str:
+    """The text with its "since ..." phrases blanked (their verb is not the figure's metric)."""
+    return C.SINCE_PHRASE.sub(lambda x: " " * len(x.group(0)), low) if "since" in low else low
+
+
+@lru_cache(maxsize=256)
+def _partial(clause_low: str) -> bool:
+    """Does the clause count a week or a few days (no scope of ours)?"""
+    return bool(C.PARTIAL_PERIOD.search(clause_low))
+
+
 def _within(items: list, starts: list[int], lo: int, hi: int) -> list:
     i = bisect_left(starts, lo)
     out = []
@@ -104,6 +117,7 @@ class DocumentReader:
         self.dates, self.d_starts = dates, [d.start for d in dates]
         self.numbers, self.n_starts = numbers, [n.start for n in numbers]
         self.ctx = _Ctx()
+        self._breaks: tuple[int, list[tuple[int, int]]] = (-1, [])  # clause breaks of the last sentence
 
     # -- per sentence -----------------------------------------------------------------------------
     def read(self, sent: Sentence) -> list[Extracted]:
@@ -549,14 +563,18 @@ class DocumentReader:
         return any(x.start() <= m.start < x.end() for x in C.SINCE_PHRASE.finditer(self.low_text, sent.start, sent.end))
 
     def _clause(self, sent: Sentence, n) -> tuple[int, int]:
-        low = self.low_text[sent.start:sent.end]
+        """The clause around a figure: from the last clause break before it to the first one after it."""
+        if self._breaks[0] != sent.start:
+            low = self.low_text[sent.start:sent.end]
+            self._breaks = (sent.start, [(m.start(), m.end()) for m in C.CLAUSE_BREAK.finditer(low)])
         rel_s, rel_e = n.start - sent.start, n.end - sent.start
-        lo, hi = 0, len(low)
-        for m in C.CLAUSE_BREAK.finditer(low):
-            if m.end() <= rel_s:
-                lo = m.end()
-            elif m.start() >= rel_e and hi == len(low):
-                hi = m.start()
+        lo, hi = 0, sent.end - sent.start
+        for b_start, b_end in self._breaks[1]:
+            if b_end <= rel_s:
+                lo = b_end
+            elif b_start >= rel_e:
+                hi = b_start
+                break
         return sent.start + lo, sent.start + hi
 
     def _scope_period(self, low: str, rel: int, n: NumberMatch, d, clause: tuple[int, int] | None = None
@@ -619,7 +637,7 @@ class DocumentReader:
                 self.low_text[n.end:n.end + 45]) or \
                 C.ASPIRATION.search(self.low_text[n.end:n.end + 30]):
             return None  # "hasn't reached 1 million yet", "1 million within sight" state no figure
-        if C.PARTIAL_PERIOD.search(clause_low) or (self.ctx.intro is not None and self.ctx.intro[3]):
+        if _partial(clause_low) or (self.ctx.intro is not None and self.ctx.intro[3]):
             return None  # a week's or a few days' count: no scope of ours holds it
         m = forced or self._entity(sent, n, ms, clause)
         if m is None:
@@ -631,7 +649,7 @@ class DocumentReader:
         if n.unit == "ordinal" and d is None and not re.search(r"(?:\bits|'s|’s|their)\s+$", low[:rel]) \
                 and not C.SAME_DAY.search(low):
             return None  # "the 1 millionth vehicle marks a shift": said of no maker in particular
-        metric = C.nearest_keyword(C.METRIC_RES, C.SINCE_PHRASE.sub(lambda x: " " * len(x.group(0)), clause_low), crel)
+        metric = C.nearest_keyword(C.METRIC_RES, _without_since(clause_low), crel)
         if metric is None:
             prev = [f for f in facts if f.unit == "vehicles"]
             same = [f for f in self.ctx.history.get(m.entity_id, []) if f.scope == "cumulative"] \
@@ -651,7 +669,7 @@ class DocumentReader:
         pre40 = self.low_text[max(0, n.start - 40):n.start]
         if bound in ("lower", "upper") and C.COMPARISON_BEFORE.search(pre40) and not C.BOUND_WORD_BEFORE.search(pre40):
             bound = "exact"  # "more than the 190,068 it handed over": a comparison, not a bound
-        kind = C.kind_of(clause_low[:crel], clause_low[crel + len(n.text):])
+        kind = C.kind_of(clause_low[:crel], clause_low[crel + len(n.text):], clause=clause_low)
         if C.TARGET_AFTER.match(self.low_text[n.end:n.end + 45]):
             kind = "target"  # "the 300,000 deliveries it had targeted", "the 380,000 target"
         elif re.search(r"(?:up|down|rising|falling|grew|rose|fell|increase|decrease)\s+from\s+(?:the\s+)?$|"
@@ -709,7 +727,7 @@ class DocumentReader:
         before it in the sentence, else the one talked about (a target when the sentence is about one)."""
         rel = n.start - sent.start
         clause = self._clause(sent, n)
-        if C.PARTIAL_PERIOD.search(self.low_text[clause[0]:clause[1]]):
+        if _partial(self.low_text[clause[0]:clause[1]]):
             return None  # "down 18% from the week before"
         if forced is None and not [m for m in ms if m.end <= n.start] and C.MARKET.search(low[:rel]):
             return None  # "CPCA estimated that retail sales ... rose 47%": the market, not a maker

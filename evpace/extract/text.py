@@ -78,6 +78,9 @@ _JOINER = re.compile(r"[ \t-]{1,2}|\.[ \t]|\.$")  # what may stand between the w
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+_NEXT_WORD = re.compile(r"(?:[ \t-]{1,2}|\.[ \t]|\.)([a-z0-9]+)")  # a name's next word, joined as _JOINER allows
+
+
 def _tokens(name: str) -> tuple[str, ...]:
     return tuple(t.casefold() for t in _TOKEN.findall(name))
 
@@ -103,12 +106,40 @@ class MentionFinder:
                 if key:
                     self._names.setdefault(key, e.id)
         self._first = {k[0] for k in self._names}
+        # the first word of a name, on lower-cased text, not inside a longer word (one scan in C)
+        self._first_re = re.compile(r"(?<![a-z0-9])(?:" + "|".join(
+            re.escape(w) for w in sorted(self._first, key=len, reverse=True)) + r")(?![a-z0-9])")
         self._longest = max((len(k) for k in self._names), default=1)
         alts = sorted(cjk, key=len, reverse=True)
         self._cjk = {a: cjk[a] for a in alts}
         self._cjk_re = re.compile("|".join(re.escape(a) for a in alts)) if alts else None
 
-    def _candidates(self, text: str) -> list[tuple[int, int, str]]:
+    def _candidates(self, text: str, low: str | None = None) -> list[tuple[int, int, str]]:
+        low = text.lower() if low is None else low
+        if len(low) != len(text) or "\u212a" in text:  # lower() moved offsets (İ) or made ASCII (Kelvin K)
+            return self._candidates_by_token(text)
+        out = []
+        taken = 0
+        for m in self._first_re.finditer(low):
+            if m.start() < taken:
+                continue  # a word inside the name just found
+            words, spans, pos = [m.group(0)], [m.span()], m.end()
+            while len(words) < self._longest and (nxt := _NEXT_WORD.match(low, pos)) is not None:
+                words.append(nxt.group(1))
+                spans.append(nxt.span(1))
+                pos = nxt.end()
+            for k in range(len(words), 0, -1):
+                eid = self._names.get(tuple(words[:k]))
+                if eid is not None:
+                    out.append((spans[0][0], spans[k - 1][1], eid))
+                    taken = spans[k - 1][1]
+                    break
+        if self._cjk_re is not None:
+            out += [(m.start(), m.end(), self._cjk[m.group(0)]) for m in self._cjk_re.finditer(text)]
+            out.sort()
+        return out
+
+    def _candidates_by_token(self, text: str) -> list[tuple[int, int, str]]:
         toks = list(_TOKEN.finditer(text))
         low = [t.group(0).casefold() for t in toks]
         out = []
@@ -133,10 +164,11 @@ class MentionFinder:
             out.sort()
         return out
 
-    def find(self, text: str) -> list[Mention]:
+    def find(self, text: str, low: str | None = None) -> list[Mention]:
+        """Registry names in ``text`` (``low``: the same text lower-cased, if the caller has it)."""
         out: list[Mention] = []
         seen_roots: set[str] = set()
-        for start, end, eid in self._candidates(text):
+        for start, end, eid in self._candidates(text, low):
             surface = text[start:end]
             key = surface.casefold()
             e = self.registry.get(eid)
