@@ -315,9 +315,6 @@ def test_a_figure_is_never_cut_from_its_sentence():
     assert [x.number_text for x in extracted(doc)] == ["1.2 million"]
 
 
-@pytest.mark.xfail(strict=False, reason="extractor: the 600-character cut falls between the words of a figure "
-                                        "written in words ('half a million', 'three hundred thousand'); see "
-                                        "/tmp/fuzz_findings.md")
 @pytest.mark.parametrize("filler,figure", [(554, "half a million"), (546, "three hundred thousand")])
 def test_a_figure_in_words_is_never_cut_from_its_sentence(filler, figure):
     """Found by benchmarks/bench_fuzz.py after the cut learnt to keep "1.2 million" whole (17 of 105,933)."""

@@ -43,6 +43,22 @@ _CUT = re.compile(r"(?<=[A-Za-z\u4e00-\u9fff;:)\]])\s+(?=[A-Za-z\u4e00-\u9fff(\[
 _CUT_ELSE = re.compile(r"(?<=[^\d\s,.])\s+")  # else a blank not right after a digit: before a figure, not in it
 
 
+_NUMBER_WORDS = frozenset(
+    "a an and half quarter dozen one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
+    "thousand million billion lakh lakhs crore crores".split())
+_LAST_WORD = re.compile(r"[A-Za-z]+$")
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _in_figure(text: str, start: int, end: int) -> bool:
+    """Is the blank ``text[start:end]`` inside a figure written in words ("half a million")?"""
+    before = _LAST_WORD.search(text, max(0, start - 12), start)
+    after = _FIRST_WORD.match(text, end)
+    return bool(before and before.group(0).lower() in _NUMBER_WORDS
+                and after and after.group(0).lower() in _NUMBER_WORDS)
+
+
 def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
     while start < end and text[start].isspace():
         start += 1
@@ -50,7 +66,9 @@ def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
         end -= 1
     while end - start > MAX_SENTENCE:  # no sentence break for a long stretch (a flattened table, a bad feed)
         lo, hi = start + MAX_SENTENCE // 2, start + MAX_SENTENCE
-        cut = max((m.end() for m in _CUT.finditer(text, lo, hi)), default=0) or \
+        cuts = [m for m in _CUT.finditer(text, lo, hi)]
+        cut = next((m.end() for m in reversed(cuts) if not _in_figure(text, m.start(), m.end())), 0) or \
+            (cuts[-1].end() if cuts else 0) or \
             max((m.start() for m in _CUT_ELSE.finditer(text, lo, hi)), default=hi)
         _add(out, text, start, cut)
         start = cut
