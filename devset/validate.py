@@ -136,7 +136,8 @@ def period_range(scope: str, period: str):
 # ---------------------------------------------------------------- numbers in `text`
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a decade": 10, "double": 2,
-         "doubled": 2, "half a million": 500000, "half-million": 500000}
+         "doubled": 2, "triple": 3, "tripled": 3, "a year and a half": 1.5,
+         "half a million": 500000, "half-million": 500000}
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
         "eighty": 80, "ninety": 90}
 UNITS_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -155,7 +156,7 @@ def number_in(text: str):
         if m.group(2):
             v *= SCALES[m.group(2)]
         else:
-            k = re.match(r"(\d[\d,]*(?:\.\d+)?)(k|m)(?![a-z])", t[m.start():])
+            k = re.match(r"(\d[\d,]*(?:\.\d+)?)(k|mn|m)(?![a-z])", t[m.start():])  # 46k, 1.1m, 2.1mn
             if k:
                 v *= 1e3 if k.group(2) == "k" else 1e6
         return v
