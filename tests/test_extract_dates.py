@@ -100,6 +100,15 @@ CASES = [
     ("去年销量增长。", "去年", "2024", "year", True, None),
     ("今年底将投产。", "今年底", "2025", "year", True, "end"),
     ("2025年底将投产。", "2025年底", "2025", "year", False, "end"),
+    # analysts' shorthand: fiscal/calendar years, estimates, first N months, month-year
+    ("Volumes for FY2024 rose.", "FY2024", "2024", "year", False, None),
+    ("The FY24 total rose.", "FY24", "2024", "year", False, None),
+    ("Our CY 2026 view is unchanged.", "CY 2026", "2026", "year", False, None),
+    ("We cut our 2026E number.", "2026E", "2026", "year", False, "estimate"),
+    ("We cut our FY26E number.", "FY26E", "2026", "year", False, "estimate"),
+    ("Deliveries in 1Q26E look soft.", "1Q26E", "2026-Q1", "quarter", False, "estimate"),
+    ("After 11M24 deliveries of 400k.", "11M24", "2024-01/2024-11", "ytd", False, None),
+    ("A record Sep-24 print.", "Sep-24", "2024-09", "month", False, None),
 ]
 
 
@@ -145,6 +154,7 @@ NOT_DATES = [
     "The SU7 and the ES8 each cost $2025 more.",
     "Sales grew 2025% in the quarter, the firm said in 1985.",
     "The 1,000th car left the line.",
+    "The 2026E-class sedan and the Model 3E trim.",
 ]
 
 

@@ -133,3 +133,103 @@ def test_models_resolve_to_their_own_id():
 ])
 def test_not_a_makers_volume(text):
     assert facts(text) == []
+
+
+# -- comparison bases, pluperfect asides and "a year ago" -----------------------------------------------------
+
+def records(text: str, published: str = "2025-12-02") -> list[dict]:
+    doc = Document(text=text, published=published)
+    return [to_record(x, doc) for x in extract(doc)]
+
+
+def test_a_comparison_base_is_dated_a_year_back_and_is_not_what_later_figures_refer_to():
+    text = ("Zeekr delivered 27,011 vehicles in November. That was 12.20 percent more than the 24,075 units of "
+            "the same month last year and 7.40 percent more than the 25,149 units of October. "
+            "In a single month, the brand has never delivered more than 27,011 before.")
+    got = {(r["value"], r["unit"]): r for r in records(text)}
+    assert (got[(24075.0, "vehicles")]["scope"], got[(24075.0, "vehicles")]["period"]) == ("month", "2024-11")
+    assert got[(12.2, "percent")]["period"] == "2025-11" and got[(12.2, "percent")]["change"] == "yoy"
+    assert got[(7.4, "percent")]["period"] == "2025-11" and got[(7.4, "percent")]["change"] == "mom"
+    assert got[(25149.0, "vehicles")]["period"] == "2025-10"
+
+
+def test_figures_told_in_passing_do_not_move_the_period_of_what_follows():
+    text = ("Zeekr said it delivered 27,011 vehicles in November. It had delivered 25,149 in October, and "
+            "it plans a new SUV for the first quarter.\n\nLi Auto's deliveries rose 5.1% from October to 33,181.")
+    got = {r["value"]: r for r in records(text)}
+    assert got[33181.0]["period"] == "2025-11"
+    assert got[5.1]["period"] == "2025-11" and got[5.1]["change"] == "mom"
+
+
+def test_an_expectation_does_not_set_the_period_of_later_figures():
+    text = ("Zeekr delivered 27,011 vehicles in November. The company expects its new wagon to lift sales "
+            "in the first quarter.\n\nXPeng delivered 36,728 vehicles, up 19% year on year.")
+    assert ("xpeng", "deliveries", "month", "2025-11", 36728.0) in [f[:5] for f in facts(text)]
+
+
+def test_a_figure_a_year_ago_takes_the_period_of_its_sentence_a_year_back():
+    got = {r["value"]: r for r in records("Li Auto delivered 33,181 vehicles in November, compared to "
+                                          "48,740 a year ago.")}
+    assert got[48740.0]["period"] == "2024-11" and got[33181.0]["period"] == "2025-11"
+
+
+@pytest.mark.parametrize("text", [
+    "Zeekr (HKG: 1234) delivered 27,011 vehicles in November.",
+    "XPeng delivered 36,728 vehicles in November, beating its previous record by just 56 units.",
+    "XPeng delivered 36,728 vehicles in November, topping October by some 2,500 units.",
+])
+def test_tickers_and_margins_are_not_volumes(text):
+    assert [f[4] for f in facts(text)] == [36728.0 if "XPeng" in text else 27011.0]
+
+
+@pytest.mark.parametrize("text, bound", [
+    ("Zeekr delivered just shy of 30,000 vehicles in November.", "upper"),
+    ("Zeekr delivered just under 30,000 vehicles in November.", "upper"),
+    ("Zeekr delivered south of 30,000 vehicles in November.", "upper"),
+    ("Zeekr delivered north of 30,000 vehicles in November.", "lower"),
+])
+def test_informal_bounds(text, bound):
+    assert [f[6] for f in facts(text)] == [bound]
+
+
+def test_a_change_on_a_named_period_is_measured_from_it():
+    assert change_of("Zeekr delivered 80,000 vehicles in the fourth quarter, up 12.5% on the third quarter.",
+                     published="2026-01-05") == \
+        [(12.5, "qoq")]
+
+
+def test_an_estimated_period_makes_an_expected_figure():
+    got = records("We model Zeekr deliveries of 240k in FY2026E, after 9M25 deliveries of 150,000.",
+                  published="2025-11-03")
+    by = {r["value"]: r for r in got}
+    assert (by[240000.0]["kind"], by[240000.0]["scope"], by[240000.0]["period"]) == ("expected", "year", "2026")
+    assert (by[150000.0]["kind"], by[150000.0]["scope"], by[150000.0]["period"]) == ("actual", "ytd",
+                                                                                      "2025-01/2025-09")
+
+
+# -- tables that name the maker only in the text, and rows of changes ---------------------------------------
+
+def test_a_table_with_months_as_columns_is_about_the_maker_the_text_is_about():
+    text = ("Zeekr delivered 27,011 vehicles in November, the company said.\n\n"
+            "| | Sep | Oct | Nov |\n|---|---|---|---|\n| Deliveries | 22,000 | 25,149 | 27,011 |\n"
+            "| MoM | +5.0% | +14.3% | +7.4% |\n")
+    got = [(r["entity_id"], r["period"], r["value"], r["unit"], r["change"]) for r in records(text)]
+    assert ("zeekr", "2025-09", 22000.0, "vehicles", "") in got
+    assert ("zeekr", "2025-10", 14.3, "percent", "mom") in got
+    assert ("zeekr", "2025-11", 7.4, "percent", "mom") in got
+
+
+def test_a_change_row_compares_the_periods_its_label_names():
+    text = ("| Period | Zeekr | Lynk & Co |\n|---|---|---|\n| November 2025 | 27,011 | 30,020 |\n"
+            "| October 2025 | 25,149 | 28,011 |\n| Change, November vs. October | +7.4% | +7.2% |\n")
+    got = [(r["entity_id"], r["period"], r["value"], r["change"]) for r in records(text) if r["unit"] == "percent"]
+    assert ("zeekr", "2025-11", 7.4, "mom") in got
+
+
+def test_a_forecast_table_takes_its_year_from_a_sibling_header_and_reads_ranges():
+    text = ("2026 outlook\n\n| | FY2026E (ours) | Company target |\n|---|---|---|\n"
+            "| Zeekr | 300k | 320k–350k |\n")
+    got = {(r["value"], r["bound"]): (r["kind"], r["scope"], r["period"]) for r in records(text)}
+    assert got[(300000.0, "exact")] == ("expected", "year", "2026")
+    assert got[(320000.0, "lower")] == ("target", "year", "2026")
+    assert got[(350000.0, "upper")] == ("target", "year", "2026")

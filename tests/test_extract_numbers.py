@@ -113,7 +113,7 @@ BOUNDS = [
     ("at least 5,000", "lower"), ("beyond 5,000", "lower"), ("north of 5,000", "lower"),
     ("over 5,000", "lower"), ("topped the 5,000", "lower"), ("well over 5,000", "lower"),
     ("nearly 5,000", "approx"), ("almost 5,000", "approx"), ("close to 5,000", "approx"),
-    ("just under 5,000", "approx"), ("about 5,000", "approx"), ("around 5,000", "approx"),
+    ("just under 5,000", "upper"), ("about 5,000", "approx"), ("around 5,000", "approx"),
     ("roughly 5,000", "approx"), ("approximately 5,000", "approx"), ("some 5,000", "approx"),
     ("~5,000", "approx"), ("under 5,000", "upper"), ("less than 5,000", "upper"),
     ("below 5,000", "upper"), ("fewer than 5,000", "upper"), ("up to 5,000", "upper"),

@@ -113,7 +113,8 @@ def extract(doc: Document, registry: Registry | None = None, *, time_limit: floa
             continue
         run = tables.get(s.start)
         if run is not None and tab is not None:
-            facts, used = tab.read(run, (reader.ctx.metric, reader.ctx.scope, reader.ctx.period))
+            facts, used = tab.read(run, (reader.ctx.metric, reader.ctx.scope, reader.ctx.period),
+                                   reader.ctx.org or reader.ctx.subject)
             if facts:
                 out.extend(facts)
                 reader.remember(facts)

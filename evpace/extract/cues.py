@@ -50,7 +50,10 @@ UNIT_THEN_IN = re.compile(r"\s*(?:(?:vehicles|units|cars|evs|deliveries)\s+)?(?:
 PARTIAL_PERIOD = re.compile(r"\bweekly\b|\b(?:in|during|for|over) the (?:\w+ )?week\b|\bweek (?:of|to|ended|ending)\b|"
                             r"\bthe (?:previous|prior) week\b|\bthe week before\b|week[\s-]on[\s-]week|"
                             r"\b(?:first|last|past) (?:\w+ )?days of\b|month-to-date|\bmtd\b|单周|周度")
-TICKER_BEFORE = re.compile(r"(?:hkex|nyse|nasdaq|sgx|sse|szse|hk|stock code|ticker)\s*[:：]?\s*$")
+TICKER_BEFORE = re.compile(r"(?:hkex|nyse|nasdaq|sgx|sse|szse|hk|stock code|ticker)\s*[:：]?\s*$|"
+                           r"[(（]\s*[a-z]{2,6}(?:\.[a-z]{1,3})?\s*[:：]\s*$")  # "(HKG: 9863)", "(SZSE: 002594)"
+MARGIN_BEFORE = re.compile(r"\bby\s+(?:just|only|a mere|some|about|roughly|around|nearly|almost|more than|over|"
+                           r"less than)?\s*$")  # "beating its record by just 22 units": a difference
 CAPACITY_BEFORE = re.compile(r"\b(?:output|production) potential\b|\bcapable of\b|\bcapacity (?:of|to|for)\b|"
                              r"\bcapacity\b[^.;,]{0,30}\bto\s*$")
 EXPORT_BEFORE = re.compile(r"(?:overseas|export|international|foreign)\s+(?:sales|shipments|deliveries|volumes?)\b"
@@ -170,6 +173,19 @@ RANGE_BETWEEN = re.compile(r"^\s*(?:to|-|–|—|and|~|至|到)\s*$")
 COMPARISON_BEFORE = re.compile(r"(?:(?:more|less|fewer|greater|higher|lower|larger|smaller) than|beyond|exceed\w*|"
                                r"surpass\w*|above|over|topp?\w*|pass\w*|beat\w*|below|under)\s+(?:the|its|their|"
                                r"last|a|an|all of|[a-z]+'s)\s+(?:\w+\s+){0,2}$")
+EARLIER_BEFORE = re.compile(r"(?:\bfrom|\bversus|\bvs\.?|compared (?:with|to)|against)\s+(?:the\s+)?"
+                            r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$")
+YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:month|quarter|period|half)(?: of| in)? "
+                          r"(?:last year|the previous year|the prior year|a year (?:ago|earlier|before))|"
+                          r"\ba year (?:ago|earlier|before)\b|\bthe year[- ]ago (?:month|quarter|period)|去年同期")
+FIGURE_JUST_BEFORE = re.compile(r"\d(?:[\d,.]*\d)?\s*(?:k|mn|m|million|thousand|万)?\s*(?:units?|vehicles?|cars?|evs?|"
+                                r"deliveries)?\s*$")
+HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|(?<!handed )(?<!hand )(?<!hands )"
+                       r"(?<!turned )\bover\s+(?:the\s+)?$")  # what a change is measured from
+PER_YEAR_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) year(?! (?:ago|earlier|before))")
+PLUPERFECT = re.compile(r"\bhad (?:\w+ )?(?:delivered|sold|produced|built|handed over|shipped)\s+(?:(?:a total of|"
+                        r"just|only|some)\s+)?$")
+LIST_GLUE = re.compile(r"[^.;:\d]{0,30}?(?:,\s*(?:and\s+)?|\s+and\s+)")  # "... in June and " before the next figure
 SINCE_PHRASE = re.compile(r"since [^,.;]{0,60}")
 
 
@@ -244,7 +260,7 @@ TARGET_CONTEXT = re.compile(r"\brange\b|target|goal|guidance|aim|plan|ambition")
 
 
 BASE_MONTH_AFTER = re.compile(r"^[^.;%]{0,12}?(?:from|than|compared (?:with|to)|over|"
-                              r"versus)\b[^.;%]{0,40}?\b(?:january|"
+                              r"versus)\b(?:[^.;%,]|[.,](?=\d)){0,40}?\b(?:january|"
                               r"february|march|april|may|june|july|august|september|october|november|december)\b"
                               r"(?!,?\s*\d{4}|\s+last year|\s+a year)")
 
@@ -260,7 +276,8 @@ def change_of(around: str, pos: int, host_period: str = "", host_scope: str = ""
     zh = ZH_CHANGE_BEFORE.search(around[max(0, pos - 8):pos])
     if zh:  # "同比增长62.9%，环比增长7.7%": in Chinese the cue comes right before its figure
         return "yoy" if zh.group(0).startswith("同比") else "mom"
-    if BASE_MONTH_AFTER.match(around[pos:]):
+    figure = re.match(r"[+-]?[\d.,]+\s*(?:%|percent|per cent)?", around[pos:])
+    if BASE_MONTH_AFTER.match(around[pos + (figure.end() if figure else 0):]):
         return "mom"  # "down 44.2% from the 18,012 it delivered in December"
     for name, pat in (("yoy", YOY), ("mom", MOM), ("qoq", QOQ)):
         for m in pat.finditer(around):

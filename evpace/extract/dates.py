@@ -164,6 +164,15 @@ _NOT_YEAR_AFTER = re.compile(
     r"[ ]?(?:%|per[ ]?cent|units?|vehicles?|cars?|autos?|evs?|nevs?|bevs?|phevs?|trucks?|辆|台|yuan|元|rmb"
     r"|dollars?|euros?|kwh|km|miles|mph|hp|k(?![a-z])|m(?![a-z])|bn|mn|mln|million|billion|thousand)(?![a-z])"
 )
+# Analysts' shorthand: FY2025, FY25, CY2025, 2026E, FY2026E, 9M25 (Jan-Sep), Oct-25, Q3 FY26 is not read
+# (fiscal years that are not calendar years need the company's calendar). A trailing "E" marks an estimate.
+_SHORT_RE = re.compile(
+    r"(?<![a-z0-9$€£¥￥₹])(?:"
+    r"(?:fy|cy)[ ]?(?P<fy>20\d\d|\d\d)(?P<fye>e)?"
+    r"|(?P<ey>20[1-3]\d)e"
+    r"|(?P<nm>[1-9]|1[01])m(?P<nmy>20\d\d|\d\d)(?P<nme>e)?"
+    r"|(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[-'’](?P<my>\d\d)"
+    r")(?![a-z0-9]|-[a-z])")
 _DIGITS = re.compile(r"\d+")
 _SPLIT = re.compile(r"[ -]")
 _BLANKS = str.maketrans({c: " " for c in "\t\n\r\f\v\u00a0\u3000()[]{}\"\u201c\u201d\u00ab\u00bb"})
@@ -322,7 +331,8 @@ def _digit_date(m: re.Match[str], low: str, text: str, pub: dt.date | None, ctx:
         if not 1 <= n <= (4 if unit == "Q" else 2):
             return None
         y = int(yy) if len(yy) == 4 else 2000 + int(yy)
-        return s, e, f"{y}-{unit}{n}", "quarter" if unit == "Q" else "half", False, None
+        est = low[e:e + 1] == "e" and not low[e + 1:e + 2].isalnum()  # 1Q26E: an estimate
+        return s, e + est, f"{y}-{unit}{n}", "quarter" if unit == "Q" else "half", False, "estimate" if est else None
     if kind == "K_dmon":  # 15 October (2024)
         if not text[m.start("dm")].isupper():
             return None
@@ -407,6 +417,19 @@ def _zh_date(m: re.Match[str], pub: dt.date | None, ctx: int | None) -> _Cand | 
     return s, e, _ym(y, mo) if y else None, "month", rel, None
 
 
+def _short_date(m: re.Match[str]) -> _Cand:
+    """FY2025 / CY25 / 2026E -> a year; 9M25 -> January-September 2025; Oct-25 -> October 2025."""
+    def year(t: str) -> int:
+        return int(t) if len(t) == 4 else 2000 + int(t)
+    est = "estimate" if m.group("fye") or m.group("ey") or m.group("nme") else None
+    if m.group("fy") or m.group("ey"):
+        return m.start(), m.end(), str(year(m.group("fy") or m.group("ey"))), "year", False, est
+    if m.group("nm"):
+        period, precision = _range(year(m.group("nmy")), 1, int(m.group("nm")))
+        return m.start(), m.end(), period, precision, False, est
+    return m.start(), m.end(), _ym(year(m.group("my")), _MONTHS[m.group("mon")[:3]]), "month", False, None
+
+
 def find_dates(
     text: str, published: dt.date | None = None, context_year: int | None = None
 ) -> list[DateMatch]:
@@ -433,6 +456,8 @@ def find_dates(
     for m in _DIGIT_RE.finditer(low):
         if (c := _digit_date(m, low, text, pub, context_year)) is not None:
             cands.append(c)
+    for m in _SHORT_RE.finditer(low):
+        cands.append(_short_date(m))
     if not text.isascii() and ("年" in text or "月" in text or "季" in text):
         for m in _ZH_RE.finditer(text):
             if (c := _zh_date(m, pub, context_year)) is not None:

@@ -135,7 +135,8 @@ class DocumentReader:
         if small and ds and re.search(r"\bmonth\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
                                          r"registrations|output|production|交付|销量", low):
             d = ds[-1]  # "December itself was the busiest month in its history." dates what follows
-            if d.precision in ("month", "quarter", "half") and not _is_event(self, d):
+            if d.precision in ("month", "quarter", "half") and not _is_event(self, d) and \
+                    C.kind_of(low, "") == "actual":  # not "it expects the L6 to lift sales in the second quarter"
                 self.ctx.period, self.ctx.scope = d.period, _scope_of(d.precision)
                 metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
                 if metric:  # "Monday's batch of August delivery reports ...": what the figures after it count
@@ -222,7 +223,7 @@ class DocumentReader:
         volumes, percents, others = self._classify(sent, nums)
         if not (volumes or percents or others):
             return []
-        pseudo = self._pseudo_dates(sent, low)
+        pseudo = self._pseudo_dates(sent, low, ds)
         ds = [d for d in ds if not any(_dist(d, p) < 0 for p in pseudo)] + pseudo
         date_for = self._assign_dates(volumes, ds)
         if "respectively" in low:
@@ -267,6 +268,7 @@ class DocumentReader:
             if f:
                 facts.append(f)
         vol = [f for f in facts if f.unit == "vehicles"]
+        vol = [f for i, f in enumerate(vol) if not self._earlier_figure(f, vol[i - 1] if i else None)]
         if vol:
             dated = [f for f in vol if f.period and f.kind == "actual" and f.scope not in ("cumulative", "ytd")]
             if dated:  # the sentence's main figure sets the period later sentences inherit
@@ -282,6 +284,19 @@ class DocumentReader:
                 self.ctx.last[f.entity_id] = f
                 self.ctx.history.setdefault(f.entity_id, []).append(f)
         return facts
+
+    def _earlier_figure(self, f: Extracted, prev: Extracted | None) -> bool:
+        """Is ``f`` a comparison base or an earlier figure told in passing ("down from 36,279 in June",
+        "vs 34,611 in June and 11,145 in July 2024", "it had delivered 27,415 in March")? Such figures are
+        facts, but not what later sentences refer back to."""
+        if f.kind != "actual":
+            return False
+        low = self.low_text
+        if C.EARLIER_BEFORE.search(low[max(0, f.start - 40):f.start]) or C.PLUPERFECT.search(
+                low[max(0, f.start - 40):f.start]):
+            return True
+        return prev is not None and self._earlier_figure(prev, None) and prev.end < f.start and bool(
+            C.LIST_GLUE.fullmatch(low[prev.end:f.start]))
 
     def _classify(self, sent: Sentence, nums: list[NumberMatch]):
         volumes, percents, others = [], [], []
@@ -323,7 +338,7 @@ class DocumentReader:
             if n.value < (1000 if n.unit == "ordinal" else MIN_VOLUME) or (n.value < 100 and n.unit != "vehicles") \
                     or n.value > MAX_VOLUME:
                 continue
-            if C.TICKER_BEFORE.search(before) or C.CAPACITY_BEFORE.search(
+            if C.TICKER_BEFORE.search(before) or C.MARGIN_BEFORE.search(before) or C.CAPACITY_BEFORE.search(
                     self.low_text[max(sent.start, n.start - 90):n.start]):
                 continue  # "(HKEX: 9863)", "raises its annual output potential to 600,000"
             if (C.EXPORT_BEFORE.search(self.low_text[max(sent.start, n.start - 50):n.start])
@@ -335,9 +350,8 @@ class DocumentReader:
             if n.unit is None and C.NOT_VOLUME_AFTER.match(after):
                 continue
             if C.CAPACITY.search(before[-30:] + self.low_text[n.end:n.end + 25]) and "capacity" in (
-                    before + self.low_text[n.end:n.end + 25]) or re.match(r"\s*(?:cars|vehicles|units)? ?(?:a|per) "
-                                                                           r"year", self.low_text[n.end:n.end + 25]):
-                continue
+                    before + self.low_text[n.end:n.end + 25]) or C.PER_YEAR_AFTER.match(self.low_text, n.end):
+                continue  # "capacity of 300,000", "200,000 cars a year" (not "48,740 a year ago")
             volumes.append(n)
         return volumes, percents, others
 
@@ -354,9 +368,20 @@ class DocumentReader:
             return min((abs(m.start() - pos) for m in pat.finditer(text)), default=10**9)
         return nearest(C.FINANCE) < nearest(C.VOLUME_WORD)
 
-    def _pseudo_dates(self, sent: Sentence, low: str) -> list[_Pseudo]:
-        """"For the full year", "on Thursday", "the three months to December", dated from the context."""
+    def _pseudo_dates(self, sent: Sentence, low: str, ds: list | None = None) -> list[_Pseudo]:
+        """"For the full year", "on Thursday", "the three months to December", "the same month last year",
+        dated from the context."""
         out = []
+        for m in C.YEAR_EARLIER.finditer(low):  # "22,093 units in the same month last year": a year back
+            if not C.FIGURE_JUST_BEFORE.search(low, max(0, m.start() - 40), m.start()):
+                continue  # ("up 28% from a year earlier" is a change, read by the percent rules)
+            at = sent.start + m.start()
+            own = [d for d in ds or () if d.end <= at and d.precision in ("month", "quarter", "half", "year")
+                   and d.period and not (d.start < sent.start + m.end() and at < d.end)]
+            period = own[-1].period if own else self.ctx.period
+            back = _year_back(period)
+            if back:
+                out.append(_Pseudo(at, sent.start + m.end(), m.group(0), back, _precision_of_period(back)))
         pub = self.published
         if pub:
             for m in C.WEEKDAY.finditer(low):
@@ -393,6 +418,9 @@ class DocumentReader:
             g = _dist(d, n)
             if g >= 0 and d.start >= n.end and C.METRIC_NOUN_AFTER.match(self.low_text[d.end:d.end + 25]):
                 return -1  # "37,508, bringing fourth-quarter volume to 116,249": Q4 is the later figure's
+            if g >= 0 and d.start >= n.end and any(n.end <= x.start and x.end <= d.start for x in ds) and any(
+                    n.end <= o.start < d.start for o in nums):
+                return -1  # "nearly 25k cars, and Q2 deliveries of 72k were up, because Q1 was bad": not Q1
             return g if g < 0 or d.start >= n.end else g + 10
 
         eligible, announced = [], []
@@ -682,6 +710,8 @@ class DocumentReader:
         if bound == "exact" and _milestone_like(n) and C.LOWER_VERB_BEFORE.search(self.low_text[max(0, n.start - 25):
                                                                                                n.start]):
             bound = "lower"  # "cross 1 million", "topped 1 million": at least that many
+        if kind == "actual" and getattr(d, "qualifier", None) == "estimate":
+            kind = "expected"  # "FY2026E", "1Q26E": an analyst's estimate
         intro = self.ctx.intro
         if intro is not None and kind == "actual" and intro[0] != "actual" and not C.ACTUAL_VERB.search(clause_low):
             kind = intro[0]  # a bullet under "the company expects:"
@@ -740,7 +770,7 @@ class DocumentReader:
             forced = forced or ent
         host = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id
                 and (f.end <= n.start or forced is not None)
-                and not C.COMPARED_BASE.search(self.low_text[max(0, f.start - 12):f.start])]  # not "from 916,660"
+                and not C.HOST_BASE.search(self.low_text[max(0, f.start - 12):f.start])]  # not "from 916,660"
         h = host[-1] if host else None
         base = self._base_date(n)
         if base is not None and host:  # "83,465 in Q1, including 35,486 in March, up 98.3% from Q1 2025"
@@ -753,6 +783,7 @@ class DocumentReader:
                 hist = sorted(targets, key=lambda f: f.period)[-1:] if targets else hist  # the newest target
             h = hist[-1] if hist else None
             near = [d for d in ds if d.end <= n.start and d.period and not _is_event(self, d)
+                    and not (isinstance(d, _Pseudo) and C.YEAR_EARLIER.fullmatch(d.text))  # a base's period
                     and not C.COMPARED_BASE.search(self.low_text[max(0, d.start - 40):d.start])]
             if h is not None and near:
                 h = replace(h, scope=_scope_of(near[-1].precision), period=near[-1].period)
@@ -796,6 +827,9 @@ class DocumentReader:
         if i < len(self.dates):
             d = self.dates[i]
             m = C.COMPARED_BASE.search(self.low_text[max(n.end, d.start - 40):d.start]) if d.period else None
+            if m is None and d.period and d.precision in ("month", "quarter", "half", "year"):
+                m = re.search(r"\bon\s+(?:the\s+)?$", self.low_text[max(n.end, d.start - 40):d.start])  # "up 65.5%
+                # on the third quarter" (British usage)
             if m is not None and d.start - n.end <= 45:
                 gap = self.low_text[n.end:max(n.end, d.start - 40) + m.start()]
                 if len(gap) <= 25 and not re.search(r"[.,;]|\bbut\b|\band\b|year|month|quarter", gap):
@@ -981,6 +1015,17 @@ def _is_event(reader: DocumentReader, d) -> bool:
                 C.SINCE_BEFORE_DATE.search(low[max(0, d.start - 70):d.start]) or
                 (C.EVENT_VERB_BEFORE.search(low[max(0, d.start - 25):d.start]) and
                  C.EVENT_RESULTS_AFTER.match(low[d.end:d.end + 14])))
+
+
+def _year_back(period: str) -> str:
+    """The same period a year earlier ("2025-07" -> "2024-07", "2025-Q3" -> "2024-Q3"); "" if not a period."""
+    if re.fullmatch(r"\d{4}(?:-(?:\d{2}|Q[1-4]|H[12]))?", period or ""):
+        return f"{int(period[:4]) - 1}{period[4:]}"
+    return ""
+
+
+def _precision_of_period(period: str) -> str:
+    return "year" if len(period) == 4 else {"Q": "quarter", "H": "half"}.get(period[5], "month")
 
 
 def _precision_of(f: Extracted) -> str:

@@ -81,10 +81,11 @@ _BOUND_OF = {w: hint for hint, words in {
     "lower": ("over", "more than", "above", "exceeding", "exceeded", "exceeds", "in excess of", "topped",
               "topping", "surpassed", "surpassing", "at least", "beyond", "north of", "upwards of", "crossed",
               "crossing", "passed", "a minimum of", "超过", "超", "逾", "突破", ">", "≥"),
-    "approx": ("nearly", "almost", "close to", "just under", "just below", "just shy of", "about", "around",
-               "roughly", "approximately", "approx.", "some", "circa", "an estimated", "estimated", "近",
+    "approx": ("nearly", "almost", "close to", "about", "around",
+               "roughly", "approximately", "approx.", "some", "circa", "c.", "ca.", "an estimated", "estimated", "近",
                "将近", "接近", "约", "大约", "~", "≈"),
-    "upper": ("under", "less than", "below", "fewer than", "up to", "no more than", "not more than",
+    "upper": ("under", "less than", "below", "fewer than", "up to", "no more than", "not more than", "just under",
+              "just below", "just shy of", "shy of", "south of", "a shade under", "slightly under", "slightly below",
               "at most", "a maximum of", "不到", "不足", "<", "≤"),
 }.items() for w in words}
 # "over" in these is not a bound: "handed over 50,000 cars" reports deliveries.

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from . import cues as C
 from .dates import DateMatch
-from .facts import Extracted
+from .facts import Extracted, _change_between
 from .numbers import NumberMatch
 from .text import Mention, Sentence
 
@@ -108,9 +108,10 @@ class TableReader:
         self.text, self.low, self.published = text, low, published
         self.mentions, self.dates, self.numbers = mentions, dates, numbers
 
-    def read(self, rows: list[Sentence], context: tuple[str, str, str]):
-        """Facts of one table. ``context`` is (metric, scope, period) of the text before the table.
-        Returns (facts, the sentences consumed)."""
+    def read(self, rows: list[Sentence], context: tuple[str, str, str], subject: Mention | None = None):
+        """Facts of one table. ``context`` is (metric, scope, period) of the text before the table;
+        ``subject`` the maker the text is about, for a table that names none (months as columns, rows
+        "Deliveries" and "MoM"). Returns (facts, the sentences consumed)."""
         header, body = rows[0], rows[1:]
         if body and _SEPARATOR.match(body[0].text):
             body = body[1:]
@@ -120,26 +121,49 @@ class TableReader:
         cols = [self._column(c) for c in hcells]
         t_metric, t_kind = self._table_metric(rows, hcells)
         ctx_metric, ctx_scope, ctx_period = context
+        # a target or forecast column with no date of its own is for the year another header names
+        # ("| FY2026E (ours) | Company target |"), else the year of the heading above the table
+        years = [c.period for c in cols if c.period is not None and c.period.precision == "year"] or [
+            d for d in _in(self.dates, max(0, header.start - 200), header.start)
+            if d.precision == "year" and d.period]
+        for col in cols:
+            if col.period is None and col.kind in ("target", "expected") and years:
+                col.period = years[-1] if years[-1].start < header.start else years[0]
         out = []
+        named = bool(_in(self.mentions, header.start, rows[-1].end))
         for row in body:
             rcells = cells(self.text, row.start, row.end)
             if not rcells:
                 continue
             label = rcells[0]
             row_ent = next(iter(_in(self.mentions, label.start, label.end)), None)
-            row_date = next((d for d in _in(self.dates, label.start, label.end) if d.period), None)
+            row_dates = [d for d in _in(self.dates, label.start, label.end) if d.period]
+            row_date = row_dates[0] if row_dates else None
+            row_change = self._row_change(label, row_dates)
             last_volume: dict[int, object] = {}
             for j, cell in enumerate(rcells[1:], start=1):
                 col = cols[j] if j < len(cols) else Column()
                 if col.skip:
                     continue
-                ent = row_ent or col.entity
+                ent = row_ent or col.entity or (None if named else subject)
                 nums = [n for n in _in(self.numbers, cell.start, cell.end) if not n.is_money]
                 if ent is None or not nums:
                     continue
                 n = nums[0]
                 if n.unit not in (None, "vehicles"):
                     continue
+                if row_change is not None and n.is_percent:  # a row of changes: "MoM", "Change, April vs. March"
+                    date = row_date or col.period
+                    scope, period = self._scope_period(col, date, ctx_scope, ctx_period)
+                    out.append(Extracted(entity=ent.text, entity_id=ent.entity_id,
+                                         metric=col.metric or t_metric or ctx_metric or "deliveries", scope=scope,
+                                         period=period, value=n.value, unit="percent", bound=n.bound_hint or "exact",
+                                         kind=col.kind or t_kind or "actual", start=n.start, end=n.end,
+                                         quote=row.text, sentence_start=row.start,
+                                         change=row_change or col.change or "yoy", number_text=n.text))
+                    continue
+                ends = nums[:2] if len(nums) > 1 and not (n.is_percent or col.is_change) and C.RANGE_BETWEEN.match(
+                    self.low[n.end:nums[1].start]) else []  # "456k–489k": a range, each end a fact
                 base = self._base_column(cols, j) if (n.is_percent or col.is_change) else j
                 bcol = cols[base] if base is not None and base < len(cols) else col
                 date = bcol.period or (col.period if col is not bcol else None) or row_date
@@ -158,12 +182,13 @@ class TableReader:
                     continue
                 if n.value < 10 or n.value > 50_000_000 or (n.value.is_integer() is False and n.value < 1000):
                     continue
-                f = Extracted(entity=ent.text, entity_id=ent.entity_id, metric=metric, scope=scope, period=period,
-                              value=n.value, unit="vehicles", bound=n.bound_hint or "exact", kind=kind,
-                              start=n.start, end=n.end, quote=row.text, sentence_start=row.start,
-                              number_text=n.text)
-                last_volume[j] = f
-                out.append(f)
+                for x, bound in zip(ends, ("lower", "upper"), strict=False) if ends else [(n, n.bound_hint or "exact")]:
+                    f = Extracted(entity=ent.text, entity_id=ent.entity_id, metric=metric, scope=scope,
+                                  period=period, value=x.value, unit="vehicles", bound=bound, kind=kind,
+                                  start=x.start, end=x.end, quote=row.text, sentence_start=row.start,
+                                  number_text=x.text)
+                    last_volume[j] = f
+                    out.append(f)
         return out, rows
 
     # -- the header ---------------------------------------------------------------------------------
@@ -189,10 +214,21 @@ class TableReader:
             col.scope = "cumulative"
         if _TARGET.search(low):
             col.kind = "target"
-        elif _EXPECTED.search(low):
-            col.kind = "expected"
+        elif _EXPECTED.search(low) or (col.period is not None and col.period.qualifier == "estimate"):
+            col.kind = "expected"  # "Forecast", "2026E"
         col.skip = bool(_NOT_VOLUME.search(low)) and not col.metric
         return col
+
+    def _row_change(self, label: Cell, dates: list[DateMatch]) -> str | None:
+        """yoy / mom / qoq for a row of changes ("MoM", "Change, April vs. March"; "" when it does not
+        say which); None for a row of figures."""
+        low = self.low[label.start:label.end]
+        for pat, change in ((_YOY, "yoy"), (_MOM, "mom"), (_QOQ, "qoq")):
+            if pat.search(low):
+                return change
+        if not _CHANGE.search(low):
+            return None
+        return _change_between(dates[0].period or "", dates[1].period or "") if len(dates) >= 2 else ""
 
     @staticmethod
     def _base_column(cols: list[Column], j: int) -> int | None:
