@@ -233,3 +233,46 @@ def test_a_forecast_table_takes_its_year_from_a_sibling_header_and_reads_ranges(
     assert got[(300000.0, "exact")] == ("expected", "year", "2026")
     assert got[(320000.0, "lower")] == ("target", "year", "2026")
     assert got[(350000.0, "upper")] == ("target", "year", "2026")
+
+
+# -- results-release shorthand, implied and recalled volumes, headings, who a sentence is about -------------
+
+def test_slash_change_cues():
+    assert change_of("Zeekr delivered 27,011 vehicles in November, down 3.5% y/y and up 7.4% m/m.") == \
+        [(-3.5, "yoy"), (7.4, "mom")]
+    assert change_of("Zeekr delivered 80,000 vehicles in the third quarter, up 9.1% q/q.") == [(9.1, "qoq")]
+
+
+@pytest.mark.parametrize("text", [
+    "Zeekr delivered 27,011 vehicles in November, so its guidance implies December deliveries of about 30,000.",
+    "Zeekr delivered 27,011 vehicles in November. A recall, which covers about 3,300 cars built in 2024, cost "
+    "it RMB 200 million.",
+])
+def test_implied_and_recalled_volumes_are_not_facts(text):
+    assert [f[4] for f in facts(text)] == [27011.0]
+
+
+def test_a_heading_with_a_period_dates_the_list_under_it():
+    text = "Zeekr, results release\n\n**Q3 2025 at a glance**\n\n- Vehicle deliveries: 60,120, down 12.0% y/y\n"
+    assert ("zeekr", "deliveries", "quarter", "2025-Q3", 60120.0) in [f[:5] for f in facts(text)]
+
+
+def test_rivals_named_after_from_do_not_become_the_subject():
+    text = ("Zeekr delivered 27,011 vehicles in November. Sales slowed as its wagon met cheaper rivals from "
+            "Leapmotor, XPeng and others. For the fourth quarter, the company expects to deliver between 80,000 "
+            "and 90,000 vehicles.")
+    got = [f for f in facts(text) if f[4] in (80000.0, 90000.0)]
+    assert {f[:4] for f in got} == {("zeekr", "deliveries", "quarter", "2025-Q4")} and len(got) == 2
+
+
+def test_a_falling_range_of_percents_has_its_ends_the_right_way_round():
+    got = records("For December, Zeekr expects to deliver between 28,000 and 30,000 vehicles, a decrease of 10.5% "
+                  "to 16.5% year on year.")
+    by = {r["value"]: r["bound"] for r in got if r["unit"] == "percent"}
+    assert by == {-10.5: "upper", -16.5: "lower"}
+
+
+def test_a_lead_reporting_a_rebound_in_a_month_dates_the_figures_after_it():
+    text = ("Chinese carmakers reported a sharp rebound in March on Tuesday.\n\n"
+            "Zeekr delivered 15,422 vehicles in the month.")
+    assert ("zeekr", "deliveries", "month", "2025-03", 15422.0) in [f[:5] for f in facts(text, "2025-04-01")]

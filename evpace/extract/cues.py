@@ -132,12 +132,12 @@ PERCENT_SKIP_BEFORE = re.compile(r"(?:account(?:ed|ing|s)? for|represent\w*|shar
 DOWN = re.compile(r"\b(?:down|fell|fall(?:s|ing)?|decline\w*|decrease\w*|dropp?\w*|lower|slid\w*|slump\w*|plung\w*|"
                   r"shrank|shrink\w*|slipp?\w*|contract\w*|dipp?\w*|tumbl\w*|below|less than|fewer)\b|"
                   r"下降|下滑|减少|同比减")
-YOY = re.compile(r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|\byoy\b|from a year (?:earlier|ago)|"
+YOY = re.compile(r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|\byoy\b|\by/y\b|from a year (?:earlier|ago)|"
                  r"(?:same|year-ago) (?:month|period|quarter)|a year (?:earlier|ago)|last year's|同比")
-MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|from the previous month|previous month|"
+MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|\bm/m\b|from the previous month|previous month|"
                  r"sequential\w*|(?:from|than(?: in)?|above|below|over|versus|vs\.?|compared with|on) "
                  r"(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|环比")
-QOQ = re.compile(r"quarter[\s-]on[\s-]quarter|quarter[\s-]over[\s-]quarter|\bqoq\b|from the previous quarter|"
+QOQ = re.compile(r"quarter[\s-]on[\s-]quarter|quarter[\s-]over[\s-]quarter|\bqoq\b|\bq/q\b|from the previous quarter|"
                  r"previous quarter")
 VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|vs\.?|against|above|below)\s+(?:[^.;%\d]{0,50}?"
                      r"\b)?(?:(\d{4})(?!\d)|"
@@ -307,6 +307,13 @@ DURATION_CONTEXT = re.compile(r"first deliver\w*|million|\d00,000|000th|milliont
                               r"\bfrom \S+ to\b|launch|\bfirst\b|万|台")
 HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
                           r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneeds?\s+(?:\w+\s+){0,3}$|需要|需达到")
+NOT_SUBJECT_BEFORE = re.compile(r"(?:\bfrom|such as|including|\blike|\bthan|against|versus|\bvs\.?)\s+(?:the\s+)?"
+                                r"(?:[\w.&'’-]+(?:\s+[\w.&'’-]+)?(?:\s*,\s*|\s+and\s+|\s+or\s+))*$")
+CHANGE_NOUN = re.compile(r"\b(?:rebound|rise|fall|decline|drop|growth|jump|surge|slump|increase|decrease|"
+                         r"deliveries|sales|volumes?|output|numbers|figures|record)\b")
+HEADING = re.compile(r"^\s*(?:#{1,6}\s|\*\*[^*]{1,80}\*\*\s*$)")
+IMPLIED = re.compile(r"\bimpl(?:y|ies|ied|ying)\b[^.;:]{0,60}$")  # "the range implies ... roughly 63,000 a month"
+RECALL = re.compile(r"\brecall(?:s|ed|ing)?\b[^.;]{0,60}$")  # "a recall, which covers about 11,400 vehicles"
 BREAKDOWN_START = re.compile(r"^\W*(?:of (?:those|these|which|them|the total)|among (?:them|those|these)|"
                              r"by (?:brand|model)|"
                              r"within that)\b")

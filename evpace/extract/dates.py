@@ -175,7 +175,7 @@ _SHORT_RE = re.compile(
     r")(?![a-z0-9]|-[a-z])")
 _DIGITS = re.compile(r"\d+")
 _SPLIT = re.compile(r"[ -]")
-_BLANKS = str.maketrans({c: " " for c in "\t\n\r\f\v\u00a0\u3000()[]{}\"\u201c\u201d\u00ab\u00bb"})
+_BLANKS = str.maketrans({c: " " for c in "\t\n\r\f\v\u00a0\u3000()[]{}\"\u201c\u201d\u00ab\u00bb*#_"})
 
 
 # A candidate: (start, end, period, precision, relative, qualifier)

@@ -133,7 +133,8 @@ class DocumentReader:
             self._set_subject(ms, sent, out)
         small = not out and all(n.value < 100 and not n.is_percent for n in nums)  # "Seven makers reported..."
         if small and ds and re.search(r"\bmonth\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
-                                         r"registrations|output|production|交付|销量", low):
+                                         r"registrations|output|production|\breport(?:s|ed)\b|\brebound|makers\b|"
+                                         r"交付|销量", low):
             d = ds[-1]  # "December itself was the busiest month in its history." dates what follows
             if d.precision in ("month", "quarter", "half") and not _is_event(self, d) and \
                     C.kind_of(low, "") == "actual":  # not "it expects the L6 to lift sales in the second quarter"
@@ -141,6 +142,10 @@ class DocumentReader:
                 metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
                 if metric:  # "Monday's batch of August delivery reports ...": what the figures after it count
                     self.ctx.metric = metric
+        if not out and ds and C.HEADING.match(sent.text) and C.kind_of(low, "") == "actual":
+            d = ds[-1]  # "**Q3 2025 at a glance**", "### June deliveries": the period of what follows
+            if d.precision in ("month", "quarter", "half", "year") and getattr(d, "qualifier", None) != "estimate":
+                self.ctx.period, self.ctx.scope = d.period, _scope_of(d.precision)
         if not out and (low.rstrip().endswith(":") or (not nums and len(low) < 90)):
             # a heading such as "Deliveries in July:" sets the metric and period of a list
             metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
@@ -167,14 +172,19 @@ class DocumentReader:
         if re.match(r"\W*(?:it|its|the (?:plant|factory|site|facility|company|automaker|carmaker|group|firm|model|"
                     r"car|vehicle|suv|sedan|brand|maker))\b", head) and not out:
             return  # "The plant has become the most productive in Tesla's network": still about the plant
-        first = ms[0] if ms[0].start - sent.start < 40 else ms[-1]
+        named = [m for m in ms if not C.NOT_SUBJECT_BEFORE.search(self.low_text, max(sent.start, m.start - 60),
+                                                                  m.start)] or [  # not "rivals from Leapmotor, AITO"
+            m for m in ms if any(f.entity_id == m.entity_id for f in out)]  # ("deliveries from NIO rose to ...")
+        if not named:
+            return  # "its wagon met cheaper rivals from Leapmotor and XPeng": still about the same maker
+        first = named[0] if named[0].start - sent.start < 40 else named[-1]
         nxt = [m for m in ms if m.start > first.end and m.start - first.end < 40 and m.parent == first.entity_id]
         if nxt and self.text[first.end:first.end + 2] in ("'s", "’s"):
             first = nxt[0]  # "Xiaomi's second model, the YU7, ...": the model is what the sentence is about
         self.ctx.subject = first
         lead = ms[0].start - sent.start < 25 and not C.BREAKDOWN_START.match(self.low_text[sent.start:sent.end])
         self.ctx.subject_had_facts = lead and any(f.entity_id == first.entity_id for f in out)
-        orgs = [m for m in ms if m.kind != "model"]
+        orgs = [m for m in named if m.kind != "model"]
         if orgs:
             org = orgs[0] if orgs[0].start - sent.start < 40 else orgs[-1]
             cur = self.ctx.org
@@ -260,7 +270,8 @@ class DocumentReader:
         for n in percents:
             f = self._percent(sent, low, n, facts, ms, ds, presp.get(n.start))
             if f and (n.start in pranges or any(r is n for r in pranges.values())) and f.bound == "exact":
-                f = replace(f, bound="upper" if n.start in pranges else "lower")
+                high = (n.start in pranges) == (f.value >= 0)  # "a decrease of 30.7% to 37.0%": -37.0 is the low end
+                f = replace(f, bound="upper" if high else "lower")
             if f:
                 facts.append(f)
         for kind, n, m in others:
@@ -345,7 +356,8 @@ class DocumentReader:
                     or C.EXPORT_AFTER.match(self.low_text, n.end)) and not C.EXPORT_INCLUDED.search(
                     self.low_text[sent.start:sent.end]):
                 continue  # exports are part of a maker's volume, not a figure of ours
-            if C.HYPOTHETICAL.search(before[-30:]):
+            wide = self.low_text[max(sent.start, n.start - 70):n.start]
+            if C.HYPOTHETICAL.search(before[-30:]) or C.IMPLIED.search(wide) or C.RECALL.search(wide):
                 continue  # "reaching the midpoint would require roughly 50,000": not a reported figure
             if n.unit is None and C.NOT_VOLUME_AFTER.match(after):
                 continue
@@ -1011,7 +1023,10 @@ def _is_event(reader: DocumentReader, d) -> bool:
     """A date of an announcement or of a start ("launched in April", "since ... in 2018", "when it reported
     third-quarter results")."""
     low = reader.low_text
-    return bool(C.EVENT_BEFORE_DATE.search(low[max(0, d.start - 40):d.start]) or
+    event = C.EVENT_BEFORE_DATE.search(low[max(0, d.start - 40):d.start])
+    if event is not None and C.CHANGE_NOUN.search(event.group(0)):
+        event = None  # "reported a broad rebound in March", "reported deliveries in May": what happened then
+    return bool(event or
                 C.SINCE_BEFORE_DATE.search(low[max(0, d.start - 70):d.start]) or
                 (C.EVENT_VERB_BEFORE.search(low[max(0, d.start - 25):d.start]) and
                  C.EVENT_RESULTS_AFTER.match(low[d.end:d.end + 14])))
