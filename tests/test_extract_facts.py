@@ -276,3 +276,33 @@ def test_a_lead_reporting_a_rebound_in_a_month_dates_the_figures_after_it():
     text = ("Chinese carmakers reported a sharp rebound in March on Tuesday.\n\n"
             "Zeekr delivered 15,422 vehicles in the month.")
     assert ("zeekr", "deliveries", "month", "2025-03", 15422.0) in [f[:5] for f in facts(text, "2025-04-01")]
+
+
+# -- Chinese reports: ytd before its figure, targets, gaps and run rates, quarter-on-quarter ----------------
+
+def test_chinese_ytd_target_gap_and_run_rate():
+    text = ("极氪10月交付新车27,011辆。1—10月，极氪累计交付221,000辆，距离全年30万辆的交付目标仅差约7.9万辆，"
+            "11月和12月月均交付约4万辆即可达成。")
+    got = [f[:6] for f in facts(text, "2025-11-01")]
+    assert ("zeekr", "deliveries", "ytd", "2025-01/2025-10", 221000.0, "vehicles") in got
+    assert ("zeekr", "deliveries", "year", "2025", 300000.0, "vehicles") in got
+    assert {f[4] for f in got} == {27011.0, 221000.0, 300000.0}  # not the gap, not the required monthly average
+
+
+def test_chinese_sequential_change_of_a_quarter_is_qoq():
+    assert change_of("第三季度，极氪共交付5.2万辆，同比增长10.1%，环比增长8.3%。", "2025-10-02") == \
+        [(10.1, "yoy"), (8.3, "qoq")]
+
+
+# -- milestones: production verbs and durations between milestones -----------------------------------------
+
+def test_rolled_out_of_its_plant_is_production():
+    assert facts("Zeekr rolled its 1 millionth vehicle out of its Ningbo plant on Sept. 25.")[0][:2] == \
+        ("zeekr", "production")
+
+
+def test_a_duration_later_between_milestones_in_one_sentence():
+    got = records("Zeekr built its 500,000th car on March 2, 2025, and its 600,000th followed on Sept. 6, 2025, "
+                  "just over six months later.")
+    dur = [r for r in got if r["unit"] == "months"]
+    assert [(r["value"], r["bound"], r["period"]) for r in dur] == [(6.0, "lower", "2025-09-06")]

@@ -15,7 +15,8 @@ METRIC_RES = {
     "production": re.compile(r"produc(?:ed|es|ing|tion)\b|rolled off|roll(?:s|ed)? off|came off|comes? off|"
                              r"off the (?:assembly |production )?line|\bbuilt\b|\bbuild(?:s|ing)?\b|"
                              r"manufactur\w*|\bcomplet(?:ed|ion)\b|\boutput\b|left the (?:assembly |"
-                             r"production )?line|rolled out|"
+                             r"production )?line|rolled out|\b(?:rolled|drove)\b(?= [^.;]{0,45}\b(?:out of|off) "
+                             r"(?:its|the|their)\b)|"
                              r"roll-?out|下线|产量|生产"),
     "orders": re.compile(r"\borders\b|\border (?:intake|book|tally|count)|(?:firm|new|locked-in|confirmed) order\b|"
                         r"bookings?|reservations?|pre-?orders?|订单|大定"),
@@ -52,8 +53,9 @@ PARTIAL_PERIOD = re.compile(r"\bweekly\b|\b(?:in|during|for|over) the (?:\w+ )?w
                             r"\b(?:first|last|past) (?:\w+ )?days of\b|month-to-date|\bmtd\b|单周|周度")
 TICKER_BEFORE = re.compile(r"(?:hkex|nyse|nasdaq|sgx|sse|szse|hk|stock code|ticker)\s*[:：]?\s*$|"
                            r"[(（]\s*[a-z]{2,6}(?:\.[a-z]{1,3})?\s*[:：]\s*$")  # "(HKG: 9863)", "(SZSE: 002594)"
+# a difference, not a volume: "beat it by just 22 units", "仅差约2.5万"
 MARGIN_BEFORE = re.compile(r"\bby\s+(?:just|only|a mere|some|about|roughly|around|nearly|almost|more than|over|"
-                           r"less than)?\s*$")  # "beating its record by just 22 units": a difference
+                           r"less than)?\s*$|(?:仅?差|相差|还差|缺口)(?:约|近)?\s*$")
 CAPACITY_BEFORE = re.compile(r"\b(?:output|production) potential\b|\bcapable of\b|\bcapacity (?:of|to|for)\b|"
                              r"\bcapacity\b[^.;,]{0,30}\bto\s*$")
 EXPORT_BEFORE = re.compile(r"(?:overseas|export|international|foreign)\s+(?:sales|shipments|deliveries|volumes?)\b"
@@ -128,14 +130,15 @@ PERCENT_SKIP_BEFORE = re.compile(r"(?:account(?:ed|ing|s)? for|represent\w*|shar
                                  r"made up|make up|comprising|penetration of|rate of|shares? (?:\w+ )?(?:rose|fell|"
                                  r"gained|lost|slipped|jumped|climbed|closed|dropped|risen|were up|were down)|"
                                  r"stock (?:rose|fell|gained|lost|jumped|closed)|have (?:risen|fallen|gained))\s*"
-                                 r"(?:about |around |roughly |nearly |over |more than |by )?$", re.I)
+                                 r"(?:about |around |roughly |nearly |over |more than |by )?$|"
+                                 r"(?:已?完成|达成)了?(?:约|近)?$", re.I)  # "已完成约80%": a share of a target
 DOWN = re.compile(r"\b(?:down|fell|fall(?:s|ing)?|decline\w*|decrease\w*|dropp?\w*|lower|slid\w*|slump\w*|plung\w*|"
                   r"shrank|shrink\w*|slipp?\w*|contract\w*|dipp?\w*|tumbl\w*|below|less than|fewer)\b|"
                   r"下降|下滑|减少|同比减")
 YOY = re.compile(r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|\byoy\b|\by/y\b|from a year (?:earlier|ago)|"
                  r"(?:same|year-ago) (?:month|period|quarter)|a year (?:earlier|ago)|last year's|同比")
-MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|\bm/m\b|from the previous month|previous month|"
-                 r"sequential\w*|(?:from|than(?: in)?|above|below|over|versus|vs\.?|compared with|on) "
+MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|\bm/m\b|from the previous month|"
+                 r"previous month|sequential\w*|(?:from|than(?: in)?|above|below|over|versus|vs\.?|compared with|on) "
                  r"(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|环比")
 QOQ = re.compile(r"quarter[\s-]on[\s-]quarter|quarter[\s-]over[\s-]quarter|\bqoq\b|\bq/q\b|from the previous quarter|"
                  r"previous quarter")
@@ -239,7 +242,7 @@ TARGET_AFTER = re.compile(r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries|sal
                           r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries)\s+)?(?:\w+\s+){0,1}(?:it|they|"
                           r"the company|"
                           r"the group|management)\s+(?:had\s+|has\s+|have\s+)?(?:targeted|set|planned|aimed|promised|"
-                          r"pledged|guided)\b|^\s*的?(?:年度|全年)?(?:销量|交付)?目标|"
+                          r"pledged|guided)\b|^\s*[辆台]?的?(?:年度|全年)?(?:销量|交付)?目标|"
                           r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries)\s+)?(?:[\w'’-]+\s+){1,3}(?:had|has|have)\s+"
                           r"(?:\w+ly\s+)?(?:targeted|set|planned|aimed|promised|pledged|guided|budgeted)\b|"
                           r"^\s*(?:(?:vehicles?|units?|cars?|evs?)\s+)?(?:to which|that|which)?\s*(?:[\w'’-]+\s+){0,3}"
@@ -275,7 +278,7 @@ def change_of(around: str, pos: int, host_period: str = "", host_scope: str = ""
     best, best_d, best_m = "", 10**9, None
     zh = ZH_CHANGE_BEFORE.search(around[max(0, pos - 8):pos])
     if zh:  # "同比增长62.9%，环比增长7.7%": in Chinese the cue comes right before its figure
-        return "yoy" if zh.group(0).startswith("同比") else "mom"
+        return "yoy" if zh.group(0).startswith("同比") else "qoq" if host_scope == "quarter" else "mom"
     figure = re.match(r"[+-]?[\d.,]+\s*(?:%|percent|per cent)?", around[pos:])
     if BASE_MONTH_AFTER.match(around[pos + (figure.end() if figure else 0):]):
         return "mom"  # "down 44.2% from the 18,012 it delivered in December"
@@ -306,7 +309,8 @@ PORTION_BEFORE = re.compile(r"(?:the|its|their)\s+(?:latest|next|last|most recen
 DURATION_CONTEXT = re.compile(r"first deliver\w*|million|\d00,000|000th|millionth|\bmark\b|milestone|"
                               r"\bfrom \S+ to\b|launch|\bfirst\b|万|台")
 HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
-                          r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneeds?\s+(?:\w+\s+){0,3}$|需要|需达到")
+                          r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneeds?\s+(?:\w+\s+){0,3}$|需要|需达到|"
+                          r"月均[^，。；]{0,8}$")
 NOT_SUBJECT_BEFORE = re.compile(r"(?:\bfrom|such as|including|\blike|\bthan|against|versus|\bvs\.?)\s+(?:the\s+)?"
                                 r"(?:[\w.&'’-]+(?:\s+[\w.&'’-]+)?(?:\s*,\s*|\s+and\s+|\s+or\s+))*$")
 CHANGE_NOUN = re.compile(r"\b(?:rebound|rise|fall|decline|drop|growth|jump|surge|slump|increase|decrease|"

@@ -335,10 +335,12 @@ class DocumentReader:
             if dur:
                 pre = self.low_text[max(sent.start, n.start - 30):n.start]
                 post = self.low_text[n.end + dur.end():n.end + dur.end() + 12]
+                # "The 2 millionth followed on Sept. 6, 2023, just under 13 months later": between milestones
+                later = bool(re.match(r"\s*later\b", post)) and any(o.unit == "ordinal" and o.start < n.start
+                                                                    for o in nums)
                 if not C.PAST.search(pre) and (C.DURATION_CUE.search(pre) or C.DURATION_AFTER.match(post)
-                                               or C.DURATION_TO.match(post)) and \
-                        not re.match(
-                        r"\s*(?:earlier|ago|later|before|prior|since|previously)", post) and \
+                                               or C.DURATION_TO.match(post) or later) and (later or not re.match(
+                        r"\s*(?:earlier|ago|later|before|prior|since|previously)", post)) and \
                         C.DURATION_CONTEXT.search(self.low_text[sent.start:sent.end]):
                     others.append(("duration", n, dur))
                 continue
@@ -430,6 +432,8 @@ class DocumentReader:
             g = _dist(d, n)
             if g >= 0 and d.start >= n.end and C.METRIC_NOUN_AFTER.match(self.low_text[d.end:d.end + 25]):
                 return -1  # "37,508, bringing fourth-quarter volume to 116,249": Q4 is the later figure's
+            if g >= 0 and d.start >= n.end and re.search(r"[，；。]", self.text[n.end:d.start]):
+                return -1  # "累计交付355,209辆，距离全年38万辆的目标": in Chinese a period comes before its figure
             if g >= 0 and d.start >= n.end and any(n.end <= x.start and x.end <= d.start for x in ds) and any(
                     n.end <= o.start < d.start for o in nums):
                 return -1  # "nearly 25k cars, and Q2 deliveries of 72k were up, because Q1 was bad": not Q1
@@ -622,6 +626,7 @@ class DocumentReader:
         lo = max(0, rel - 80)
         if clause is not None:
             lo = max(lo, clause[0] - (n.start - rel))
+        lo = max(lo, low.rfind("，", lo, rel) + 1)  # a Chinese clause: "累计交付355,209辆，距离全年38万辆的目标"
         window = low[lo:rel + len(n.text) + 40]
         if C.MONTHLY.search(window) and d is not None and d.precision in ("month", "day"):
             return "month", (d.period or "")[:7]
@@ -755,6 +760,7 @@ class DocumentReader:
             own = d is not None and not (isinstance(d, _Pseudo) and C.FULL_YEAR.fullmatch(d.text))
             year = min(years, key=lambda x: abs(_dist(x, n))).period[:4] if years else (
                 period[:4] if own and d.precision in ("month", "day", "year") and not _is_event(self, d)
+                else d.period[:4] if pseudo_year and d.period  # "全年38万辆的交付目标", "for the full year"
                 else self.ctx.period[:4] if C.COMPARED_TARGET.search(clause_low) and self.ctx.period[:4].isdigit()
                 else self.ctx.target_year or (str(self.published.year) if self.published else ""))
             # ("that beat the goal it started the year with": the goal of the year just reported)
@@ -892,6 +898,11 @@ class DocumentReader:
         ent = before[-1] if before else self._subject_for(self.low_text[sent.start:n.start])
         if ent is None or (not ms and C.GENERIC_SUBJECT.search(low)):
             return None
+        miles = [f for f in facts if f.unit == "vehicles" and f.scope == "cumulative" and f.end <= n.start]
+        if kind == "duration" and miles and self.registry is not None and miles[-1].entity_id in {
+                a.id for a in self.registry.ancestors(ent.entity_id)}:  # "its 1 millionth car, an ES8, ... seven
+            e = self.registry.get(miles[-1].entity_id)                   # years after": the maker's milestone
+            ent = Mention(miles[-1].start, miles[-1].end, miles[-1].entity, e.id, e.kind, e.parent)
         vol = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id and f.end <= n.start] or \
             [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id]
         base = vol[0] if vol and kind == "times" else vol[-1] if vol else self.ctx.last.get(ent.entity_id)
