@@ -388,7 +388,8 @@ class DocumentReader:
         """"For the full year", "on Thursday", "the three months to December", "the same month last year",
         dated from the context."""
         out = []
-        for m in C.YEAR_EARLIER.finditer(low) if "year" in low or "去年" in low else ():  # "22,093 units in the same month last year": a year back
+        # "22,093 units in the same month last year": a year back
+        for m in C.YEAR_EARLIER.finditer(low) if "year" in low or "去年" in low else ():
             if not C.FIGURE_JUST_BEFORE.search(low, max(0, m.start() - 40), m.start()):
                 continue  # ("up 28% from a year earlier" is a change, read by the percent rules)
             at = sent.start + m.start()
