@@ -306,3 +306,22 @@ def test_a_duration_later_between_milestones_in_one_sentence():
                   "just over six months later.")
     dur = [r for r in got if r["unit"] == "months"]
     assert [(r["value"], r["bound"], r["period"]) for r in dur] == [(6.0, "lower", "2025-09-06")]
+
+
+# -- wire copy: datelines, forecasts named after the figure, run rates, asides -----------------------------
+
+def test_a_plain_heading_line_dates_the_list_under_it():
+    text = "Zeekr results release\n\nQ3 2025 in brief\n\n- Deliveries: 60,120, down 12.0% y/y\n"
+    assert ("zeekr", "deliveries", "quarter", "2025-Q3", 60120.0) in [f[:5] for f in facts(text)]
+
+
+def test_wire_story_dateline_forecast_run_rate_and_aside():
+    text = ("HANGZHOU, Dec 1 (Example Wire) - Zeekr's deliveries rose 7.4% in November from October, the company "
+            "said on Monday. It delivered 27,011 vehicles, ahead of the roughly 26,000 that analysts had forecast "
+            "for the month. The carmaker, whose first model, the Zeekr 001, went on sale in 2021, aims to deliver "
+            "300,000 vehicles in 2026. Hitting that would require it to average about 25,000 a month.")
+    got = {(r["value"], r["unit"]): r for r in records(text)}
+    assert (got[(7.4, "percent")]["period"], got[(7.4, "percent")]["change"]) == ("2025-11", "mom")
+    assert (got[(26000.0, "vehicles")]["kind"], got[(26000.0, "vehicles")]["period"]) == ("expected", "2025-11")
+    assert (got[(300000.0, "vehicles")]["entity_id"], got[(300000.0, "vehicles")]["period"]) == ("zeekr", "2026")
+    assert (25000.0, "vehicles") not in got

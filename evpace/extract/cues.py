@@ -177,7 +177,9 @@ COMPARISON_BEFORE = re.compile(r"(?:(?:more|less|fewer|greater|higher|lower|larg
                                r"surpass\w*|above|over|topp?\w*|pass\w*|beat\w*|below|under)\s+(?:the|its|their|"
                                r"last|a|an|all of|[a-z]+'s)\s+(?:\w+\s+){0,2}$")
 EARLIER_BEFORE = re.compile(r"(?:\bfrom|\bversus|\bvs\.?|compared (?:with|to)|against)\s+(?:the\s+)?"
-                            r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$")
+                            r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$|"
+                            r"\b(?:past|beat\w*|above|over|exceed\w*|surpass\w*|topp\w*)\s+[a-z]+(?:'s|’s)\s+$")
+# ("edging past October's 70,289": the figure it is compared with)
 YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:month|quarter|period|half)(?: of| in)? "
                           r"(?:last year|the previous year|the prior year|a year (?:ago|earlier|before))|"
                           r"\ba year (?:ago|earlier|before)\b|\bthe year[- ]ago (?:month|quarter|period)|去年同期")
@@ -251,6 +253,13 @@ TARGET_AFTER = re.compile(r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries|sal
 ACTUAL_AFTER = re.compile(r"^\s*(?:vehicles?|units?|cars?|evs?|deliveries)?\s*(?:that\s+|which\s+)?(?:it|they|the "
                           r"company|the group|the automaker|the brand|\w+)?\s*(?:had\s+|has\s+)?(?:delivered|sold|"
                           r"produced|handed over|built|shipped)\b")
+EXPECTED_AFTER = re.compile(r"\s*(?:vehicles?|units?|cars?|evs?|deliveries)?\s*(?:that|which)\s+(?:[\w'’-]+\s+){1,6}"
+                            r"(?:had\s+|have\s+|has\s+)?(?:forecast|expected|estimated|predicted|projected|"
+                            r"pencil+ed in)\b")
+COMPANY_ASIDE = re.compile(r"\W*the (?:[\w-]+ ){0,2}(?:company|automaker|carmaker|maker|group|firm|brand)\s*,\s*"
+                           r"(?:whose|which|who)\b")
+DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,40}\))?\s*[-–—]\s")  # "BEIJING, May 1 (Asia Auto Wire) - ..."
+FOR_THE_PERIOD = re.compile(r"[^.;]{0,60}?\bfor the (?:month|quarter)\b")  # "had forecast for the month"
 WEEKDAY = re.compile(r"\b(?:on|as of|by|since|until) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 QUARTER_TO = re.compile(r"(?:three months|quarter) (?:to|ended|ending|through) (?:the end of )?(january|february|march|"
@@ -309,7 +318,9 @@ PORTION_BEFORE = re.compile(r"(?:the|its|their)\s+(?:latest|next|last|most recen
 DURATION_CONTEXT = re.compile(r"first deliver\w*|million|\d00,000|000th|millionth|\bmark\b|milestone|"
                               r"\bfrom \S+ to\b|launch|\bfirst\b|万|台")
 HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
-                          r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneeds?\s+(?:\w+\s+){0,3}$|需要|需达到|"
+                          r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneeds?\s+(?:\w+\s+){0,3}$|"
+                          r"\bto average\s+(?:\w+\s+){0,2}$|"
+                          r"需要|需达到|"
                           r"月均[^，。；]{0,8}$")
 NOT_SUBJECT_BEFORE = re.compile(r"(?:\bfrom|such as|including|\blike|\bthan|against|versus|\bvs\.?)\s+(?:the\s+)?"
                                 r"(?:[\w.&'’-]+(?:\s+[\w.&'’-]+)?(?:\s*,\s*|\s+and\s+|\s+or\s+))*$")

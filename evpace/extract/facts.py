@@ -143,7 +143,7 @@ class DocumentReader:
                 metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
                 if metric:  # "Monday's batch of August delivery reports ...": what the figures after it count
                     self.ctx.metric = metric
-        if not out and ds and C.HEADING.match(sent.text) and C.kind_of(low, "") == "actual":
+        if not out and ds and self._is_heading(sent) and C.kind_of(low, "") == "actual":
             d = ds[-1]  # "**Q3 2025 at a glance**", "### June deliveries": the period of what follows
             if d.precision in ("month", "quarter", "half", "year") and getattr(d, "qualifier", None) != "estimate":
                 self.ctx.period, self.ctx.scope = d.period, _scope_of(d.precision)
@@ -160,6 +160,16 @@ class DocumentReader:
                 self.ctx.intro = (kind, _scope_of(d.precision) if d else "", d.period if d else "",
                                   bool(C.PARTIAL_PERIOD.search(low)))
         return out
+
+    def _is_heading(self, sent: Sentence) -> bool:
+        """A heading: "### June deliveries", "**Q3 2025 at a glance**", or a short line of its own with no
+        closing punctuation (readers drop the Markdown marks)."""
+        if C.HEADING.match(sent.text):
+            return True
+        t = sent.text.rstrip()
+        alone = self.text[max(0, sent.start - 1):sent.start] in ("", "\n") and \
+            self.text[sent.end:sent.end + 1] in ("", "\n")
+        return alone and len(t) < 70 and not t.endswith((".", "!", "?", ":", ";", ",", "。", "：", "，"))
 
     def remember(self, facts: list[Extracted]) -> None:
         """Volume facts read elsewhere (a table) join the context later sentences refer back to."""
@@ -281,6 +291,10 @@ class DocumentReader:
                 facts.append(f)
         vol = [f for f in facts if f.unit == "vehicles"]
         vol = [f for i, f in enumerate(vol) if not self._earlier_figure(f, vol[i - 1] if i else None)]
+        changes = [f for f in facts if f.unit == "percent" and f.kind == "actual" and f.period
+                   and f.scope in ("month", "quarter", "half", "year")]
+        if not vol and changes:  # "deliveries rose 7.4% in November from October": November is talked about
+            self.ctx.period, self.ctx.scope = changes[0].period, changes[0].scope
         if vol:
             dated = [f for f in vol if f.period and f.kind == "actual" and f.scope not in ("cumulative", "ytd")]
             if dated:  # the sentence's main figure sets the period later sentences inherit
@@ -572,6 +586,10 @@ class DocumentReader:
             if C.SUBJECT_REF.search(head):
                 subject = self._subject_for(head)
                 before = [subject] if subject is not None else before
+        if before and C.COMPANY_ASIDE.match(self.low_text, sent.start, before[-1].start):
+            subject = self._subject_for(self.low_text[sent.start:before[-1].start])  # "The EV maker, whose first
+            if subject is not None:                                                  # car, the SU7, ..., aims to"
+                return subject
         if before:
             return before[-1]
         head = self.low_text[clause[0]:n.start]
@@ -727,6 +745,8 @@ class DocumentReader:
                 r"(?:last year's|previous year's|its|their)\s+$", self.low_text[max(0, n.start - 16):n.start]) \
                 and kind != "actual" and re.search(r"last year's|previous year's", self.low_text[n.start - 16:n.start]):
             kind = "actual"  # "the 596,555 vehicles the company delivered", "last year's 376,030"
+        elif C.EXPECTED_AFTER.match(self.low_text, n.end, n.end + 70):
+            kind = "expected"  # "the roughly 33,000 units that analysts ... had forecast for the month"
         if bound == "exact" and _milestone_like(n) and C.LOWER_VERB_BEFORE.search(self.low_text[max(0, n.start - 25):
                                                                                                n.start]):
             bound = "lower"  # "cross 1 million", "topped 1 million": at least that many
@@ -751,7 +771,8 @@ class DocumentReader:
         pseudo_year = isinstance(d, _Pseudo) and bool(C.FULL_YEAR.fullmatch(d.text))
         other_clause = d is not None and not clause[0] <= d.start < clause[1]  # "H1 deliveries fell, and it aims for"
         if kind != "actual" and (scope in ("month", "cumulative", "ytd") or d is None or pseudo_year
-                                 or other_clause) and not (
+                                 or other_clause) and not C.FOR_THE_PERIOD.match(self.low_text, n.end, n.end + 80) \
+                and not (
                 scope == "cumulative" and (n.unit == "ordinal" or C.CUMULATIVE.search(clause_low) or (
                     kind == "expected" and C.MILESTONE_VERB.search(self.low_text[max(0, n.start - 40):n.start])))):
             # a target or forecast is for a year: the year named in the sentence, else the one talked about
@@ -805,7 +826,10 @@ class DocumentReader:
             h = hist[-1] if hist else None
             near = [d for d in ds if d.end <= n.start and d.period and not _is_event(self, d)
                     and not (isinstance(d, _Pseudo) and C.YEAR_EARLIER.fullmatch(d.text))  # a base's period
-                    and not C.COMPARED_BASE.search(self.low_text[max(0, d.start - 40):d.start])]
+                    and not C.COMPARED_BASE.search(self.low_text[max(0, d.start - 40):d.start])
+                    and not C.DATELINE_AFTER.match(self.text, d.end)]  # not "BEIJING, May 1 (Wire) -"
+            near += [d for d in ds if d.period and 0 <= d.start - n.end <= 8 and d.precision != "day"
+                     and re.fullmatch(r"\s*(?:in|for|during)\s+", self.low_text[n.end:d.start])]  # "up 7% in April"
             if h is not None and near:
                 h = replace(h, scope=_scope_of(near[-1].precision), period=near[-1].period)
         around = low[max(0, rel - 70):rel + len(n.text) + 60]
