@@ -325,3 +325,11 @@ def test_wire_story_dateline_forecast_run_rate_and_aside():
     assert (got[(26000.0, "vehicles")]["kind"], got[(26000.0, "vehicles")]["period"]) == ("expected", "2025-11")
     assert (got[(300000.0, "vehicles")]["entity_id"], got[(300000.0, "vehicles")]["period"]) == ("zeekr", "2026")
     assert (25000.0, "vehicles") not in got
+
+
+def test_brokers_forecast_range_with_growth_on_a_base_year():
+    text = ("Zeekr aims to deliver 300,000 vehicles in 2026. Analysts expect it to fall short, with several brokers "
+            "pencilling in between 240,000 and 260,000, a rise of 7% to 16% on 2025.")
+    got = {r["value"]: (r["kind"], r["period"], r["bound"], r["change"]) for r in records(text, "2026-01-10")}
+    assert got[240000.0] == ("expected", "2026", "lower", "") and got[260000.0] == ("expected", "2026", "upper", "")
+    assert got[7.0] == ("expected", "2026", "lower", "vs 2025") and got[16.0][1:3] == ("2026", "upper")

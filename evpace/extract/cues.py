@@ -82,7 +82,9 @@ MARKET = re.compile(r"\bmarket\b|\bindustry\b|nationwide|\bnational\b|\bcountry'
 GENERIC_SUBJECT = re.compile(r"^\W*(?:several|many|some|other|these|those|all|both|most|few|the other)\b|"
                              r"\b(?:upstarts|automakers|carmakers|companies|makers|brands|players|rivals|peers|"
                              r"startups|start-ups|manufacturers)\b")
-GENERIC_BETWEEN = re.compile(r"\b(?:the other \w+|the others|the rest|several|many|other (?:automakers|brands|"
+GENERIC_BETWEEN = re.compile(r"\b(?:the other \w+|the others|the rest|"
+                             r"(?:several|many)(?!\s+(?:brokers|analysts|investors|observers|people|banks|economists|"
+                             r"times|months|years|weeks|days))|other (?:automakers|brands|"
                              r"makers|carmakers|upstarts)|(?:automakers|carmakers|manufacturers|makers|brands|"
                              r"companies|upstarts|start-ups|players|rivals|peers)\b)")
 SUBJECT_REF = re.compile(r"\b(?:it|its|they|their|the (?:[\w-]+ ){0,2}?(?:company|automaker|carmaker|brand|group|firm|"
@@ -188,6 +190,7 @@ FIGURE_JUST_BEFORE = re.compile(r"\d(?:[\d,.]*\d)?\s*(?:k|mn|m|million|thousand|
 HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|(?<!handed )(?<!hand )(?<!hands )"
                        r"(?<!turned )\bover\s+(?:the\s+)?$")  # what a change is measured from
 PER_YEAR_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) year(?! (?:ago|earlier|before))")
+PERCENT_ON_BASE = re.compile(r"(?:%|percent|per cent)\s+(?:\w+\s+)?on\s+(?:the\s+)?$")  # "a rise of 70% on 2023"
 PLUPERFECT = re.compile(r"\bhad (?:\w+ )?(?:delivered|sold|produced|built|handed over|shipped)\s+(?:(?:a total of|"
                         r"just|only|some)\s+)?$")
 LIST_GLUE = re.compile(r"[^.;:\d]{0,30}?(?:,\s*(?:and\s+)?|\s+and\s+)")  # "... in June and " before the next figure

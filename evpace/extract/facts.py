@@ -485,8 +485,9 @@ class DocumentReader:
                     g = gap(d, n)
                     if g < 0 or (d.start >= n.end and g > 90 and not _milestone_like(n)):
                         continue  # (a date far after the figure is another clause's: "..., until ... in 2027")
-                    if d.precision not in ("ytd", "range") and C.COMPARED_BASE.search(
-                            self.low_text[max(0, d.start - 40):d.start]) and (d.start >= n.end or not re.match(
+                    if d.precision not in ("ytd", "range") and (C.COMPARED_BASE.search(
+                            self.low_text[max(0, d.start - 40):d.start]) or C.PERCENT_ON_BASE.search(
+                            self.low_text[max(0, d.start - 25):d.start])) and (d.start >= n.end or not re.match(
                                 r",?\s*(?:when|in which|during which)\b", self.low_text[d.end:d.end + 12])):
                         continue  # "down 38.2% from October 2024": the base of a comparison
                     rivals = [o for o in nums if o is not n and 0 <= gap(d, o) < g]
