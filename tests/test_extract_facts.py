@@ -333,3 +333,16 @@ def test_brokers_forecast_range_with_growth_on_a_base_year():
     got = {r["value"]: (r["kind"], r["period"], r["bound"], r["change"]) for r in records(text, "2026-01-10")}
     assert got[240000.0] == ("expected", "2026", "lower", "") and got[260000.0] == ("expected", "2026", "upper", "")
     assert got[7.0] == ("expected", "2026", "lower", "vs 2025") and got[16.0][1:3] == ("2026", "upper")
+
+
+def test_breakdowns_former_latter_averages_and_duties():
+    text = ("NIO Inc. delivered 15,039 vehicles in March, of which 10,219 came from the NIO brand. "
+            "Li Auto and XPeng delivered 36,674 and 33,205 vehicles, respectively. The former's figure was up "
+            "26.5% year on year, whereas the latter's more than tripled. The L6 accounts for roughly 9,000 units "
+            "in a typical month. The EU imposed duties of 18.8% on the cars, and XPeng's first-quarter 94,008 "
+            "fell well short of its fourth-quarter total.")
+    got = {(r["value"], r["unit"]): (r["entity_id"], r["period"]) for r in records(text, "2025-04-01")}
+    assert got[(10219.0, "vehicles")] == ("nio-brand", "2025-03")
+    assert got[(26.5, "percent")][0] == "li-auto" and got[(3.0, "times")][0] == "xpeng"
+    assert (9000.0, "vehicles") not in got and (18.8, "percent") not in got
+    assert got[(94008.0, "vehicles")] == ("xpeng", "2025-Q1")

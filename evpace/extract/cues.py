@@ -191,6 +191,12 @@ HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|(?<!han
                        r"(?<!turned )\bover\s+(?:the\s+)?$")  # what a change is measured from
 PER_YEAR_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) year(?! (?:ago|earlier|before))")
 PERCENT_ON_BASE = re.compile(r"(?:%|percent|per cent)\s+(?:\w+\s+)?on\s+(?:the\s+)?$")  # "a rise of 70% on 2023"
+TYPICAL_PERIOD_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:in|during)\s+(?:a|an)\s+(?:typical|average|"
+                                  r"normal|good|bad|usual)\s+(?:month|quarter|week|year)")  # an average, no period
+FROM_MAKER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:came|come|were|was)\s+from\s+(?:the\s+)?$")
+FORMER_LATTER = re.compile(r"\bthe (former|latter)(?:'s|’s)?\b")
+DATE_BASE_BEFORE = re.compile(r"(?:short of|ahead of|behind|exceed\w*|beat\w*|surpass\w*|topp\w*|past)\s+(?:its|the|"
+                              r"their)\s+$")  # "fell well short of its fourth-quarter total"
 PLUPERFECT = re.compile(r"\bhad (?:\w+ )?(?:delivered|sold|produced|built|handed over|shipped)\s+(?:(?:a total of|"
                         r"just|only|some)\s+)?$")
 LIST_GLUE = re.compile(r"[^.;:\d]{0,30}?(?:,\s*(?:and\s+)?|\s+and\s+)")  # "... in June and " before the next figure
@@ -310,6 +316,7 @@ def change_of(around: str, pos: int, host_period: str = "", host_scope: str = ""
     return best
 
 FINANCE = re.compile(r"revenue|profit|margin|income|earnings|\bshares?\b|\bstocks?\b|\bprices?\b|valuation|"
+                     r"\bdut(?:y|ies)\b|\btariffs?\b|\blev(?:y|ies)\b|"
                      r"market value|"
                      r"\bcash\b|\bloss\b|ebit|gross|yuan|\brmb\b|\$|€|dividend|\bstake\b|\bowns\b|industry|"
                      r"\bmarket\b|association|nationwide|\bexports? (?:for|of) the|in hong kong|in new york|pre-market|"

@@ -76,6 +76,7 @@ class _Ctx:
     target_year: str = ""  # year of the last target talked about
     day: str = ""  # the last day-precise date a figure was dated by ("on the same day")
     intro: tuple[str, str, str, bool] | None = None  # (kind, scope, period, partial) of a list's intro ("expects:")
+    listed: list = field(default_factory=list)  # the makers of the last sentence that named several, in order
 
 
 @lru_cache(maxsize=256)
@@ -132,6 +133,9 @@ class DocumentReader:
         out = self._facts(sent, low, ms, ds, nums) if nums else []
         if ms:
             self._set_subject(ms, sent, out)
+            named = list({m.entity_id: m for m in ms if any(f.entity_id == m.entity_id for f in out)}.values())
+            if len(named) >= 2:
+                self.ctx.listed = named
         small = not out and all(n.value < 100 and not n.is_percent for n in nums)  # "Seven makers reported..."
         if small and ds and re.search(r"\bmonth\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
                                          r"registrations|output|production|\breport(?:s|ed)\b|\brebound|makers\b|"
@@ -377,8 +381,8 @@ class DocumentReader:
             if C.HYPOTHETICAL.search(before[-30:]) or ("impl" in wide and C.IMPLIED.search(wide)) or (
                     "recall" in wide and C.RECALL.search(wide)):
                 continue  # "reaching the midpoint would require roughly 50,000": not a reported figure
-            if n.unit is None and C.NOT_VOLUME_AFTER.match(after):
-                continue
+            if n.unit is None and C.NOT_VOLUME_AFTER.match(after) or C.TYPICAL_PERIOD_AFTER.match(self.low_text, n.end):
+                continue  # "roughly 9,000 units in a typical month": an average
             if C.CAPACITY.search(before[-30:] + self.low_text[n.end:n.end + 25]) and "capacity" in (
                     before + self.low_text[n.end:n.end + 25]) or C.PER_YEAR_AFTER.match(self.low_text, n.end):
                 continue  # "capacity of 300,000", "200,000 cars a year" (not "48,740 a year ago")
@@ -487,6 +491,7 @@ class DocumentReader:
                         continue  # (a date far after the figure is another clause's: "..., until ... in 2027")
                     if d.precision not in ("ytd", "range") and (C.COMPARED_BASE.search(
                             self.low_text[max(0, d.start - 40):d.start]) or C.PERCENT_ON_BASE.search(
+                            self.low_text[max(0, d.start - 25):d.start]) or C.DATE_BASE_BEFORE.search(
                             self.low_text[max(0, d.start - 25):d.start])) and (d.start >= n.end or not re.match(
                                 r",?\s*(?:when|in which|during which)\b", self.low_text[d.end:d.end + 12])):
                         continue  # "down 38.2% from October 2024": the base of a comparison
@@ -575,6 +580,12 @@ class DocumentReader:
         right = [m for m in ms if 0 <= m.start - n.end <= 3 and re.fullmatch(r"[\s-]*", self.text[n.end:m.start])]
         if right and not n.is_percent:
             return right[0]  # "25,000 SU7 sedans", "its 1 millionth AITO-branded car"
+        source = [m for m in ms if 0 < m.start - n.end <= 40 and C.FROM_MAKER_AFTER.match(self.low_text[n.end:m.start])]
+        if source and not n.is_percent:
+            return self._qualified(source[0], sent)  # "of which 10,219 came from the NIO brand"
+        ref = self._former_latter(clause[0], n)
+        if ref is not None:
+            return ref
         before = [m for m in ms if m.end <= n.start and m.start >= clause[0]]
         lead = self._appositive_lead(sent, ms, n)
         if lead is not None:
@@ -609,6 +620,14 @@ class DocumentReader:
         if C.GENERIC_SUBJECT.search(sent_head) and not C.SUBJECT_REF.search(sent_head):
             return None
         return self._subject_for(sent_head)
+
+    def _former_latter(self, lo: int, n) -> Mention | None:
+        """"The former's figure was up 26.5%, whereas the latter's ...": the first or last maker of the last
+        sentence that named several."""
+        ref = C.FORMER_LATTER.search(self.low_text, lo, n.start)
+        if ref is None or len(self.ctx.listed) < 2:
+            return None
+        return self.ctx.listed[0] if ref.group(1) == "former" else self.ctx.listed[-1]
 
     def _appositive_lead(self, sent: Sentence, ms: list[Mention], n) -> Mention | None:
         """The sentence's first maker when the names between it and the figure sit in an appositive set off
@@ -923,7 +942,8 @@ class DocumentReader:
     def _other(self, sent, low, kind, n, m, ms, facts, thresholds) -> Extracted | None:
         """A ratio ("2.3 times") or a duration ("took 58 months") of the maker talked about."""
         before = [x for x in ms if x.end <= n.start]
-        ent = before[-1] if before else self._subject_for(self.low_text[sent.start:n.start])
+        ent = self._former_latter(self._clause(sent, n)[0], n) or (
+            before[-1] if before else self._subject_for(self.low_text[sent.start:n.start]))
         if ent is None or (not ms and C.GENERIC_SUBJECT.search(low)):
             return None
         miles = [f for f in facts if f.unit == "vehicles" and f.scope == "cumulative" and f.end <= n.start]
