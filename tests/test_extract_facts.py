@@ -346,3 +346,13 @@ def test_breakdowns_former_latter_averages_and_duties():
     assert got[(26.5, "percent")][0] == "li-auto" and got[(3.0, "times")][0] == "xpeng"
     assert (9000.0, "vehicles") not in got and (18.8, "percent") not in got
     assert got[(94008.0, "vehicles")] == ("xpeng", "2025-Q1")
+
+
+def test_year_end_totals_halves_in_a_list_and_goals_trimmed_during_the_year():
+    text = ("Zeekr ended the year with 224,133 deliveries. That is about 80% of the 280,000 vehicles to which the "
+            "company trimmed its goal during the year. It delivered 110,000 vehicles in the first half and "
+            "114,133 in the second.")
+    got = {r["value"]: (r["scope"], r["period"], r["kind"]) for r in records(text, "2026-01-02")}
+    assert got[224133.0] == ("year", "2025", "actual")
+    assert got[280000.0] == ("year", "2025", "target")
+    assert got[110000.0][:2] == ("half", "2025-H1") and got[114133.0][:2] == ("half", "2025-H2")

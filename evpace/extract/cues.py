@@ -74,8 +74,9 @@ CUMULATIVE = re.compile(r"cumulativ\w*|all[\s-]time|to date|lifetime|since (?:it
                         r"since (?:the company|it|the automaker|the brand) (?:began|started)|"
                         r"milestone|(?:million|000|万)\W+(?:\w+\W+)?mark\b|\bclub\b|累计|总计|第\S{1,12}台")
 FULL_YEAR = re.compile(r"(?:for|in|over) the (?:full|whole|entire) year|full[\s-]year|for the year\b(?! so far)|"
+                       r"(?:end(?:ed|ing|s)?|clos(?:ed|ing|es)|finish(?:ed|ing|es)?) the year\b|"
                        r"year-end total|"
-                       r"\bannual\b|\bin the year\b|全年")
+                       r"\bannual\b|\b(?:in|during) the year\b(?! so far)|全年")
 MARKET = re.compile(r"\bmarket\b|\bindustry\b|nationwide|\bnational\b|\bcountry's\b|across china|china's (?:nev|"
                     r"ev|car|auto|passenger)|\bcpca\b|\bcaam\b|association|passenger[\s-]vehicles? (?:market|sales)|"
                     r"by all manufacturers|\b(?:india|europe|germany|japan|korea|the us|the u\.s\.)'s\b|全国|行业|市场")
@@ -197,6 +198,9 @@ FROM_MAKER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:came|come|we
 FORMER_LATTER = re.compile(r"\bthe (former|latter)(?:'s|’s)?\b")
 DATE_BASE_BEFORE = re.compile(r"(?:short of|ahead of|behind|exceed\w*|beat\w*|surpass\w*|topp\w*|past)\s+(?:its|the|"
                               r"their)\s+$")  # "fell well short of its fourth-quarter total"
+# "203,938 in the first half and 202,405 in the second"
+NEXT_OF_LIST = re.compile(r"\b(?:in|during|for) the (second|third|fourth)\b(?!\s*(?:-|quarter|half|month|year|week|"
+                          r"day|time|largest|biggest|best|place))")
 PLUPERFECT = re.compile(r"\bhad (?:\w+ )?(?:delivered|sold|produced|built|handed over|shipped)\s+(?:(?:a total of|"
                         r"just|only|some)\s+)?$")
 LIST_GLUE = re.compile(r"[^.;:\d]{0,30}?(?:,\s*(?:and\s+)?|\s+and\s+)")  # "... in June and " before the next figure

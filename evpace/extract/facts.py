@@ -437,6 +437,15 @@ class DocumentReader:
             if year and 1 <= a <= b <= 12:
                 out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0),
                                    f"{year}-{a:02d}/{year}-{b:02d}", "ytd" if a == 1 else "range"))
+        for m in C.NEXT_OF_LIST.finditer(low) if "the second" in low or "the third" in low or "the fourth" in low \
+                else ():  # "203,938 vehicles in the first half and 202,405 in the second"
+            at = sent.start + m.start()
+            first = [d for d in ds or () if d.end <= at and d.period and d.precision in ("half", "quarter")]
+            k = ("second", "third", "fourth").index(m.group(1)) + 2
+            if first and (first[-1].precision == "quarter" or k == 2):
+                unit = "Q" if first[-1].precision == "quarter" else "H"
+                out.append(_Pseudo(at, sent.start + m.end(), m.group(0), f"{first[-1].period[:4]}-{unit}{k}",
+                                   first[-1].precision))
         for m in C.FULL_YEAR.finditer(low) if "year" in low or "annual" in low or "全年" in low else ():
             year = self.ctx.period[:4] or (str(self.published.year - (self.published.month == 1))
                                            if self.published else "")
@@ -756,7 +765,7 @@ class DocumentReader:
         if bound in ("lower", "upper") and C.COMPARISON_BEFORE.search(pre40) and not C.BOUND_WORD_BEFORE.search(pre40):
             bound = "exact"  # "more than the 190,068 it handed over": a comparison, not a bound
         kind = C.kind_of(clause_low[:crel], clause_low[crel + len(n.text):], clause=clause_low)
-        if C.TARGET_AFTER.match(self.low_text[n.end:n.end + 45]):
+        if C.TARGET_AFTER.match(self.low_text[n.end:n.end + 70]):
             kind = "target"  # "the 300,000 deliveries it had targeted", "the 380,000 target"
         elif re.search(r"(?:up|down|rising|falling|grew|rose|fell|increase|decrease)\s+from\s+(?:the\s+)?$|"
                        r"compared (?:with|to)\s+(?:the\s+)?$", self.low_text[max(0, n.start - 25):n.start]):
