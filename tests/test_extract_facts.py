@@ -356,3 +356,10 @@ def test_year_end_totals_halves_in_a_list_and_goals_trimmed_during_the_year():
     assert got[224133.0] == ("year", "2025", "actual")
     assert got[280000.0] == ("year", "2025", "target")
     assert got[110000.0][:2] == ("half", "2025-H1") and got[114133.0][:2] == ("half", "2025-H2")
+
+
+def test_british_change_after_its_cue_and_ships_and_overseas_sales():
+    text = ("Zeekr reported a 12.5 per cent year-on-year fall in November sales on Sunday. Its overseas sales, "
+            "however, passed 40,000, and it now charters a ship, the largest of which can carry 7,000 vehicles.")
+    got = [(r["value"], r["unit"], r["period"]) for r in records(text)]
+    assert got == [(-12.5, "percent", "2025-11")]

@@ -63,7 +63,8 @@ EXPORT_BEFORE = re.compile(r"(?:overseas|export|international|foreign)\s+(?:sale
 EXPORT_AFTER = re.compile(r"\s*(?:vehicles|units|cars|evs)?\s*(?:were\s+|was\s+)?(?:shipped|exported|sold|delivered)\s+"
                           r"(?:to\s+)?(?:overseas|abroad|international|foreign)|\s*(?:vehicles|units|cars)?\s*(?:in\s+)?"
                           r"(?:exports|overseas)\b")
-EXPORT_INCLUDED = re.compile(r"including (?:\w+ )?exports|incl\.? exports|exports included|of which|含出口")
+EXPORT_INCLUDED = re.compile(r"including (?:\w+ )?exports|incl\.? exports|exports included|"
+                             r"of which[^.;]{0,40}(?:export|overseas|abroad)|含出口")
 APPOSITIVE = re.compile(r"(?:\s*\([^)]{1,20}\))?,((?:[^,.;]{3,120}?)),\s*(?:which\s+|who\s+)?(?:has\s+|had\s+)?[a-z]")
 THIS_PERIOD = re.compile(r"(?:this|next|the current|the coming) (?:month|quarter)")
 WHEN_AFTER_DATE = re.compile(r",?\s*when\s+(?:the company|it|they|[\w-]+)\s+(?:had\s+)?(?:delivered|handed over|sold|"
@@ -201,6 +202,13 @@ DATE_BASE_BEFORE = re.compile(r"(?:short of|ahead of|behind|exceed\w*|beat\w*|su
 # "203,938 in the first half and 202,405 in the second"
 NEXT_OF_LIST = re.compile(r"\b(?:in|during|for) the (second|third|fourth)\b(?!\s*(?:-|quarter|half|month|year|week|"
                           r"day|time|largest|biggest|best|place))")
+# "a ship that can carry 9,200 vehicles"
+CARRY_BEFORE = re.compile(r"\bcan (?:carry|hold|transport|seat|accommodate|store)\s+(?:up to\s+|about\s+|"
+                          r"around\s+|some\s+|more than\s+)?$")
+CHANGE_WORD_AFTER = re.compile(r"\s*(?:(?:year|month|quarter)[\s-](?:on|over)[\s-](?:year|month|quarter)|yoy|y/y|"
+                               r"mom|m/m|qoq|q/q)?\s*")
+PERIOD_OF_CHANGE = re.compile(r"\s*(?:(?:year|month)[\s-](?:on|over)[\s-](?:year|month)\s+)?(?:(?:fall|rise|drop|"
+                              r"increase|decline|growth|jump|gain|slump|decrease)\s+)?(?:in|for|during)\s+")
 PLUPERFECT = re.compile(r"\bhad (?:\w+ )?(?:delivered|sold|produced|built|handed over|shipped)\s+(?:(?:a total of|"
                         r"just|only|some)\s+)?$")
 LIST_GLUE = re.compile(r"[^.;:\d]{0,30}?(?:,\s*(?:and\s+)?|\s+and\s+)")  # "... in June and " before the next figure

@@ -378,7 +378,8 @@ class DocumentReader:
                     self.low_text[sent.start:sent.end]):
                 continue  # exports are part of a maker's volume, not a figure of ours
             wide = self.low_text[max(sent.start, n.start - 70):n.start]
-            if C.HYPOTHETICAL.search(before[-30:]) or ("impl" in wide and C.IMPLIED.search(wide)) or (
+            if C.HYPOTHETICAL.search(before[-30:]) or C.CARRY_BEFORE.search(before) or (
+                    "impl" in wide and C.IMPLIED.search(wide)) or (
                     "recall" in wide and C.RECALL.search(wide)):
                 continue  # "reaching the midpoint would require roughly 50,000": not a reported figure
             if n.unit is None and C.NOT_VOLUME_AFTER.match(after) or C.TYPICAL_PERIOD_AFTER.match(self.low_text, n.end):
@@ -460,7 +461,8 @@ class DocumentReader:
         December"). Datelines, dates of announcements and days without milestone words count less."""
         def gap(d, n) -> int:
             g = _dist(d, n)
-            if g >= 0 and d.start >= n.end and C.METRIC_NOUN_AFTER.match(self.low_text[d.end:d.end + 25]):
+            if g >= 0 and d.start >= n.end and C.METRIC_NOUN_AFTER.match(self.low_text[d.end:d.end + 25]) and \
+                    any(o.start >= d.end for o in nums):
                 return -1  # "37,508, bringing fourth-quarter volume to 116,249": Q4 is the later figure's
             if g >= 0 and d.start >= n.end and self._zh and re.search(r"[，；。]", self.text[n.end:d.start]):
                 return -1  # "累计交付355,209辆，距离全年38万辆的目标": in Chinese a period comes before its figure
@@ -857,8 +859,8 @@ class DocumentReader:
                     and not (isinstance(d, _Pseudo) and C.YEAR_EARLIER.fullmatch(d.text))  # a base's period
                     and not C.COMPARED_BASE.search(self.low_text[max(0, d.start - 40):d.start])
                     and not C.DATELINE_AFTER.match(self.text, d.end)]  # not "BEIJING, May 1 (Wire) -"
-            near += [d for d in ds if d.period and 0 <= d.start - n.end <= 8 and d.precision != "day"
-                     and re.fullmatch(r"\s*(?:in|for|during)\s+", self.low_text[n.end:d.start])]  # "up 7% in April"
+            near += [d for d in ds if d.period and 0 <= d.start - n.end <= 40 and d.precision != "day"
+                     and C.PERIOD_OF_CHANGE.fullmatch(self.low_text[n.end:d.start])]  # "up 7% in April"
             if h is not None and near:
                 h = replace(h, scope=_scope_of(near[-1].precision), period=near[-1].period)
         around = low[max(0, rel - 70):rel + len(n.text) + 60]
@@ -1084,7 +1086,8 @@ def _falling(low: str, rel: int, length: int) -> bool:
     downs = [m.end() for m in C.DOWN.finditer(before)]
     if ups or downs:
         return max(downs, default=-1) > max(ups, default=-1)
-    return bool(C.DOWN.search(low[rel + length:rel + length + 12]))
+    at = rel + length + C.CHANGE_WORD_AFTER.match(low, rel + length).end() - (rel + length)  # "5% year-on-year fall"
+    return bool(C.DOWN.search(low[at:at + 12]))
 
 
 def _is_event(reader: DocumentReader, d) -> bool:
