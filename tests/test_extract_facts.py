@@ -363,3 +363,41 @@ def test_british_change_after_its_cue_and_ships_and_overseas_sales():
             "however, passed 40,000, and it now charters a ship, the largest of which can carry 7,000 vehicles.")
     got = [(r["value"], r["unit"], r["period"]) for r in records(text)]
     assert got == [(-12.5, "percent", "2025-11")]
+
+
+# -- markets briefs, league tables, corrections ---------------------------------------------------------------
+
+def test_cashtags_stock_codes_signed_differences_and_consensus():
+    text = ("All figures are deliveries. $ZK Feb deliveries: 23,867 (+70.0% y/y), essentially flat on Jan "
+            "(+15 units). Street was at ~22k. Xiaomi (1810.HK): 20,414.")
+    got = {r["value"]: (r["entity_id"], r["period"], r["kind"]) for r in records(text, "2026-03-01")}
+    assert got[23867.0] == ("zeekr", "2026-02", "actual")
+    assert got[22000.0] == ("zeekr", "2026-02", "expected")
+    assert 15.0 not in got and 1810.0 not in got and got[20414.0][0] == "xiaomi"
+
+
+def test_a_league_table_with_prior_year_labels():
+    text = ("Below are the makers we track, ranked by their 2024 volume. Each company reports on its own basis; "
+            "the figure in parentheses is its 2023 total.\n\n"
+            "1. Zeekr — 222,123 deliveries (2023: about 118,700). Up 87%.\n\n"
+            "2. XPeng — 190,068 deliveries (2023: 141,601). Up 34.2%.\n")
+    got = {r["value"]: (r["entity_id"], r["period"], r["bound"]) for r in records(text, "2025-01-10")}
+    assert got[222123.0] == ("zeekr", "2024", "exact") and got[118700.0] == ("zeekr", "2023", "approx")
+    assert got[190068.0] == ("xpeng", "2024", "exact") and got[141601.0] == ("xpeng", "2023", "exact")
+    assert got[34.2] == ("xpeng", "2024", "exact")
+
+
+def test_a_correction_keeps_the_right_figure_and_drops_the_retracted_one():
+    text = ("Zeekr delivered 27,011 vehicles in November, up 12.2% year on year.\n\n"
+            "Correction: An earlier version of this story misstated Zeekr's November deliveries as 27,101. "
+            "It also gave the year-on-year growth as 21.2%.")
+    assert sorted(r["value"] for r in records(text)) == [12.2, 27011.0]
+
+
+def test_an_aside_about_a_model_does_not_take_the_brand_figure_and_ytd_goes_to_the_later_figure():
+    text = ("NIO Inc. delivered 20,575 vehicles in November. The ONVO brand, whose first model is the L60 SUV, "
+            "accounted for 5,082. Zeekr delivered 27,011 vehicles, bringing its total for the first eleven months "
+            "to 200,000.")
+    got = {r["value"]: (r["entity_id"], r["scope"], r["period"]) for r in records(text)}
+    assert got[5082.0][0] == "onvo"
+    assert got[27011.0] == ("zeekr", "month", "2025-11") and got[200000.0] == ("zeekr", "ytd", "2025-01/2025-11")

@@ -25,6 +25,7 @@ TARGET = re.compile(r"target\w*|\bgoals?\b|\baim(?:s|ed|ing)?\b|\bplans?\b|\bpla
                     r"objective|指引|\bseeks?\b|\bwant(?:s|ed)?\b|\bintend(?:s|ed)?\b|set out to|set itself|"
                     r"\bpledg\w*|\bpromis\w*|\bvow\w*|目标|计划|提出|力争|规划")
 EXPECTED = re.compile(r"\bexpect\w*|pencil\w* in|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|on course|"
+                      r"\bconsensus\b|\bthe street\b|\bstreet (?:was at|had|saw|expected)\b|"
                       r"on pace|poised to|head(?:ed|ing) for|"
                       r"\bwould\b|\bcould\b|"
                       r"\bwill\b|likely|anticipat\w*|\bpredict\w*|预计|有望")
@@ -197,8 +198,9 @@ TYPICAL_PERIOD_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:in|durin
                                   r"normal|good|bad|usual)\s+(?:month|quarter|week|year)")  # an average, no period
 FROM_MAKER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:came|come|were|was)\s+from\s+(?:the\s+)?$")
 FORMER_LATTER = re.compile(r"\bthe (former|latter)(?:'s|’s)?\b")
-DATE_BASE_BEFORE = re.compile(r"(?:short of|ahead of|behind|exceed\w*|beat\w*|surpass\w*|topp\w*|past)\s+(?:its|the|"
-                              r"their)\s+$")  # "fell well short of its fourth-quarter total"
+# "fell well short of its fourth-quarter total", "flat on Jan"
+DATE_BASE_BEFORE = re.compile(r"(?:short of|ahead of|behind|exceed\w*|beat\w*|surpass\w*|topp\w*|past)\s+"
+                              r"(?:its|the|their)\s+$|\b(?:flat|unchanged|up|down|higher|lower)\s+on\s+$")
 # "203,938 in the first half and 202,405 in the second"
 NEXT_OF_LIST = re.compile(r"\b(?:in|during|for) the (second|third|fourth)\b(?!\s*(?:-|quarter|half|month|year|week|"
                           r"day|time|largest|biggest|best|place))")
@@ -209,6 +211,20 @@ CHANGE_WORD_AFTER = re.compile(r"\s*(?:(?:year|month|quarter)[\s-](?:on|over)[\s
                                r"mom|m/m|qoq|q/q)?\s*")
 PERIOD_OF_CHANGE = re.compile(r"\s*(?:(?:year|month)[\s-](?:on|over)[\s-](?:year|month)\s+)?(?:(?:fall|rise|drop|"
                               r"increase|decline|growth|jump|gain|slump|decrease)\s+)?(?:in|for|during)\s+")
+TICKER_AFTER = re.compile(r"\.(?:hk|sz|ss|sh|us|n|o)\b")  # "Xiaomi (1810.HK)"
+CONSENSUS = re.compile(r"\bconsensus\b|\bstreet\b|\bbrokerages?\b|\banalysts?\b")
+# "(2023: 947,742)", "(2023: about 144,200)": the year before, in passing
+LABELLED_BEFORE = re.compile(r"[(（]\s*[^()（）]{1,12}[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|"
+                             r"some|~)?\s*$")
+LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")
+# "its total for the first eleven months to 441,995": the date is the later figure's
+DATE_THEN_FIGURE = re.compile(r"\s*(?:to|at|of|was|were|stood at|came to|reached|hit)\s+(?:about\s+|around\s+|"
+                              r"roughly\s+|nearly\s+|more than\s+|over\s+)?")
+# "An earlier version misstated XPeng's deliveries as 30,985"; "(An earlier version ...) It also gave X as 81.8%"
+RETRACTED_BEFORE = re.compile(r"\b(?:misstated|misreported|incorrectly|wrongly|erroneously|mistakenly)\b[^.;]{0,80}?"
+                              r"\bas\s+$")
+RETRACTED_ALSO = re.compile(r"\b(?:gave|put|listed|stated|described|reported)\b[^.;]{0,60}?\bas\s+$")
+ASIDE = re.compile(r",\s*(?:whose|which|who)\b[^,;]{0,80},")  # "the ONVO brand, whose first model is the L60, for"
 PLUPERFECT = re.compile(r"\bhad (?:\w+ )?(?:delivered|sold|produced|built|handed over|shipped)\s+(?:(?:a total of|"
                         r"just|only|some)\s+)?$")
 LIST_GLUE = re.compile(r"[^.;:\d]{0,30}?(?:,\s*(?:and\s+)?|\s+and\s+)")  # "... in June and " before the next figure

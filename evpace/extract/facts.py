@@ -141,7 +141,8 @@ class DocumentReader:
                                          r"registrations|output|production|\breport(?:s|ed)\b|\brebound|makers\b|"
                                          r"交付|销量", low):
             d = ds[-1]  # "December itself was the busiest month in its history." dates what follows
-            if d.precision in ("month", "quarter", "half") and not _is_event(self, d) and \
+            if (d.precision in ("month", "quarter", "half") or d.precision == "year" and not self.ctx.period) and \
+                    not _is_event(self, d) and \
                     C.kind_of(low, "") == "actual":  # not "it expects the L6 to lift sales in the second quarter"
                 self.ctx.period, self.ctx.scope = d.period, _scope_of(d.precision)
                 metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
@@ -323,7 +324,7 @@ class DocumentReader:
             return False
         low = self.low_text
         if C.EARLIER_BEFORE.search(low[max(0, f.start - 40):f.start]) or C.PLUPERFECT.search(
-                low[max(0, f.start - 40):f.start]):
+                low[max(0, f.start - 40):f.start]) or C.LABELLED_BEFORE.search(low[max(0, f.start - 24):f.start]):
             return True
         return prev is not None and self._earlier_figure(prev, None) and prev.end < f.start and bool(
             C.LIST_GLUE.fullmatch(low[prev.end:f.start]))
@@ -343,7 +344,8 @@ class DocumentReader:
             if n.is_percent and i > 0 and nums[i - 1].is_money and n.start - nums[i - 1].end < 30:
                 continue  # "revenue was RMB 44.3 billion, up 6.1%"
             if n.is_percent or n.unit == "times":
-                if C.PERCENT_SKIP.match(after) or C.PERCENT_SKIP_BEFORE.search(before) or self._financial(sent, n):
+                if C.PERCENT_SKIP.match(after) or C.PERCENT_SKIP_BEFORE.search(before) or self._financial(sent, n) \
+                        or self._retracted(sent, n):
                     continue
                 if n.is_percent:
                     percents.append(n)
@@ -384,11 +386,21 @@ class DocumentReader:
                 continue  # "reaching the midpoint would require roughly 50,000": not a reported figure
             if n.unit is None and C.NOT_VOLUME_AFTER.match(after) or C.TYPICAL_PERIOD_AFTER.match(self.low_text, n.end):
                 continue  # "roughly 9,000 units in a typical month": an average
+            if n.text[:1] == "+" or C.TICKER_AFTER.match(self.low_text, n.end) or self._retracted(sent, n):
+                continue  # "(+15 units)": a difference; "1810.HK": a stock code
             if C.CAPACITY.search(before[-30:] + self.low_text[n.end:n.end + 25]) and "capacity" in (
                     before + self.low_text[n.end:n.end + 25]) or C.PER_YEAR_AFTER.match(self.low_text, n.end):
                 continue  # "capacity of 300,000", "200,000 cars a year" (not "48,740 a year ago")
             volumes.append(n)
         return volumes, percents, others
+
+    def _retracted(self, sent: Sentence, n: NumberMatch) -> bool:
+        """A figure a correction takes back: "misstated XPeng's deliveries as 30,985", or "(An earlier version
+        ...) It also gave Li Auto's growth as 81.8%"."""
+        if C.RETRACTED_BEFORE.search(self.low_text, max(sent.start, n.start - 90), n.start):
+            return True
+        return bool(C.RETRACTED_ALSO.search(self.low_text, max(sent.start, n.start - 70), n.start)) and \
+            "earlier version" in self.low_text[max(0, n.start - 400):n.start]
 
     def _financial(self, sent: Sentence, n: NumberMatch) -> bool:
         """A percent or ratio about money, shares or the market, not a maker's volume: a finance word
@@ -461,9 +473,15 @@ class DocumentReader:
         December"). Datelines, dates of announcements and days without milestone words count less."""
         def gap(d, n) -> int:
             g = _dist(d, n)
+            if self.text[d.end:d.end + 1] in (":", "：") and not (0 <= n.start - d.end <= 20 and C.LABEL_GAP.fullmatch(
+                    self.low_text, d.end, n.start)):
+                return -1  # "(2023: 947,742)": a labelled date is the figure's after its colon only
             if g >= 0 and d.start >= n.end and C.METRIC_NOUN_AFTER.match(self.low_text[d.end:d.end + 25]) and \
                     any(o.start >= d.end for o in nums):
                 return -1  # "37,508, bringing fourth-quarter volume to 116,249": Q4 is the later figure's
+            if g >= 0 and d.start >= n.end and any(o.start > d.end and C.DATE_THEN_FIGURE.fullmatch(
+                    self.low_text, d.end, o.start) for o in nums):
+                return -1  # "48,740, bringing its total for the first eleven months to 441,995": the later one's
             if g >= 0 and d.start >= n.end and self._zh and re.search(r"[，；。]", self.text[n.end:d.start]):
                 return -1  # "累计交付355,209辆，距离全年38万辆的目标": in Chinese a period comes before its figure
             if g >= 0 and d.start >= n.end and any(n.end <= x.start and x.end <= d.start for x in ds) and any(
@@ -598,6 +616,11 @@ class DocumentReader:
         if ref is not None:
             return ref
         before = [m for m in ms if m.end <= n.start and m.start >= clause[0]]
+        asides = [a.span() for a in C.ASIDE.finditer(self.low_text, clause[0], n.start)] if "," in self.low_text[
+            clause[0]:n.start] else []
+        if asides:  # "the ONVO brand, whose first model is the L60 SUV, for 5,082": not the L60
+            kept = [m for m in before if not any(a <= m.start - 0 < b for a, b in asides)]
+            before = kept or before
         lead = self._appositive_lead(sent, ms, n)
         if lead is not None:
             return lead  # "BYD, the carmaker that overtook Tesla ..., reported a 30.1% fall"
@@ -803,6 +826,7 @@ class DocumentReader:
         other_clause = d is not None and not clause[0] <= d.start < clause[1]  # "H1 deliveries fell, and it aims for"
         if kind != "actual" and (scope in ("month", "cumulative", "ytd") or d is None or pseudo_year
                                  or other_clause) and not C.FOR_THE_PERIOD.match(self.low_text, n.end, n.end + 80) \
+                and not (kind == "expected" and d is None and scope == "month" and C.CONSENSUS.search(clause_low)) \
                 and not (
                 scope == "cumulative" and (n.unit == "ordinal" or C.CUMULATIVE.search(clause_low) or (
                     kind == "expected" and C.MILESTONE_VERB.search(self.low_text[max(0, n.start - 40):n.start])))):
@@ -858,7 +882,8 @@ class DocumentReader:
             near = [d for d in ds if d.end <= n.start and d.period and not _is_event(self, d)
                     and not (isinstance(d, _Pseudo) and C.YEAR_EARLIER.fullmatch(d.text))  # a base's period
                     and not C.COMPARED_BASE.search(self.low_text[max(0, d.start - 40):d.start])
-                    and not C.DATELINE_AFTER.match(self.text, d.end)]  # not "BEIJING, May 1 (Wire) -"
+                    and not C.DATELINE_AFTER.match(self.text, d.end)  # not "BEIJING, May 1 (Wire) -"
+                    and self.text[d.end:d.end + 1] not in (":", "：")]  # nor "(2023: 141,601)"
             near += [d for d in ds if d.period and 0 <= d.start - n.end <= 40 and d.precision != "day"
                      and C.PERIOD_OF_CHANGE.fullmatch(self.low_text[n.end:d.start])]  # "up 7% in April"
             if h is not None and near:

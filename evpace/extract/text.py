@@ -96,6 +96,7 @@ _JOINER = re.compile(r"[ \t-]{1,2}|\.[ \t]|\.$")  # what may stand between the w
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+_CASHTAG = re.compile(r"(?<![\w$])\$[A-Za-z]{1,6}\b")
 _NEXT_WORD = re.compile(r"(?:[ \t-]{1,2}|\.[ \t]|\.)([a-z0-9]+)")  # a name's next word, joined as _JOINER allows
 
 
@@ -111,6 +112,7 @@ class MentionFinder:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self._names: dict[tuple[str, ...], str] = {}
+        self._cashtags: dict[str, str] = {}
         cjk: dict[str, str] = {}
         for e in registry:
             for name in (e.name, *e.aliases):
@@ -119,6 +121,9 @@ class MentionFinder:
                     continue
                 if _CJK.search(name):
                     cjk.setdefault(name, e.id)
+                    continue
+                if name.startswith("$"):  # a cashtag: "$XPEV 15,256"
+                    self._cashtags.setdefault(name.upper(), e.id)
                     continue
                 key = _tokens(name)
                 if key:
@@ -155,7 +160,16 @@ class MentionFinder:
         if self._cjk_re is not None:
             out += [(m.start(), m.end(), self._cjk[m.group(0)]) for m in self._cjk_re.finditer(text)]
             out.sort()
-        return out
+        return self._with_cashtags(text, out)
+
+    def _with_cashtags(self, text: str, out: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        if not self._cashtags or "$" not in text:
+            return out
+        tags = [(m.start(), m.end(), self._cashtags[m.group(0).upper()]) for m in _CASHTAG.finditer(text)
+                if m.group(0).upper() in self._cashtags]
+        if not tags:
+            return out
+        return sorted([c for c in out if not any(a <= c[0] < b for a, b, _ in tags)] + tags)
 
     def _candidates_by_token(self, text: str) -> list[tuple[int, int, str]]:
         toks = list(_TOKEN.finditer(text))
@@ -180,7 +194,7 @@ class MentionFinder:
         if self._cjk_re is not None:
             out += [(m.start(), m.end(), self._cjk[m.group(0)]) for m in self._cjk_re.finditer(text)]
             out.sort()
-        return out
+        return self._with_cashtags(text, out)
 
     def find(self, text: str, low: str | None = None) -> list[Mention]:
         """Registry names in ``text`` (``low``: the same text lower-cased, if the caller has it)."""
