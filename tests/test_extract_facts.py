@@ -401,3 +401,13 @@ def test_an_aside_about_a_model_does_not_take_the_brand_figure_and_ytd_goes_to_t
     got = {r["value"]: (r["entity_id"], r["scope"], r["period"]) for r in records(text)}
     assert got[5082.0][0] == "onvo"
     assert got[27011.0] == ("zeekr", "month", "2025-11") and got[200000.0] == ("zeekr", "ytd", "2025-01/2025-11")
+
+
+def test_records_story_asides_owned_months_previous_peaks_and_last_december():
+    text = ("Zeekr, which sells cars under the 001, 007 and 7X names, delivered 28,843 vehicles in November, "
+            "beating October's 27,190 and needing fewer than 30,000 in December to reach its goal. "
+            "The previous peak was the 26,000 it delivered last December.\n\nXPeng delivered 36,728 vehicles.")
+    got = {r["value"]: (r["entity_id"], r["period"]) for r in records(text)}
+    assert got[28843.0] == ("zeekr", "2025-11") and got[27190.0] == ("zeekr", "2025-10")
+    assert got[26000.0] == ("zeekr", "2024-12") and 30000.0 not in got
+    assert got[36728.0] == ("xpeng", "2025-11")

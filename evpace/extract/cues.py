@@ -181,7 +181,8 @@ RANGE_BETWEEN = re.compile(r"^\s*(?:to|-|–|—|and|~|至|到)\s*$")
 COMPARISON_BEFORE = re.compile(r"(?:(?:more|less|fewer|greater|higher|lower|larger|smaller) than|beyond|exceed\w*|"
                                r"surpass\w*|above|over|topp?\w*|pass\w*|beat\w*|below|under)\s+(?:the|its|their|"
                                r"last|a|an|all of|[a-z]+'s)\s+(?:\w+\s+){0,2}$")
-EARLIER_BEFORE = re.compile(r"(?:\bfrom|\bversus|\bvs\.?|compared (?:with|to)|against)\s+(?:the\s+)?"
+EARLIER_BEFORE = re.compile(r"\b(?:previous|prior|old|former) (?:peak|record|high|best)\b[^.;]{0,20}$|"
+                            r"(?:\bfrom|\bversus|\bvs\.?|compared (?:with|to)|against)\s+(?:the\s+)?"
                             r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$|"
                             r"\b(?:past|beat\w*|above|over|exceed\w*|surpass\w*|topp\w*)\s+[a-z]+(?:'s|’s)\s+$")
 # ("edging past October's 70,289": the figure it is compared with)
@@ -224,7 +225,11 @@ DATE_THEN_FIGURE = re.compile(r"\s*(?:to|at|of|was|were|stood at|came to|reached
 RETRACTED_BEFORE = re.compile(r"\b(?:misstated|misreported|incorrectly|wrongly|erroneously|mistakenly)\b[^.;]{0,80}?"
                               r"\bas\s+$")
 RETRACTED_ALSO = re.compile(r"\b(?:gave|put|listed|stated|described|reported)\b[^.;]{0,60}?\bas\s+$")
-ASIDE = re.compile(r",\s*(?:whose|which|who)\b[^,;]{0,80},")  # "the ONVO brand, whose first model is the L60, for"
+# "the ONVO brand, whose first model is the L60, for"; "HIMA, which sells cars under the AITO, Luxeed and Maextro
+# names, delivered"
+ASIDE = re.compile(r",\s*(?:whose|which|who)\b(?:[^;]{0,120}?,(?=\s*(?:delivered|sold|produced|handed|"
+                   r"reported|posted|built|shipped|said|has|had|is|was|were|will|aims|expects|plans|reached|hit|"
+                   r"crossed|accounted|for|with)\b)|[^,;]{0,80},)")
 PLUPERFECT = re.compile(r"\bhad (?:\w+ )?(?:delivered|sold|produced|built|handed over|shipped)\s+(?:(?:a total of|"
                         r"just|only|some)\s+)?$")
 LIST_GLUE = re.compile(r"[^.;:\d]{0,30}?(?:,\s*(?:and\s+)?|\s+and\s+)")  # "... in June and " before the next figure
@@ -356,7 +361,7 @@ PORTION_BEFORE = re.compile(r"(?:the|its|their)\s+(?:latest|next|last|most recen
 DURATION_CONTEXT = re.compile(r"first deliver\w*|million|\d00,000|000th|millionth|\bmark\b|milestone|"
                               r"\bfrom \S+ to\b|launch|\bfirst\b|万|台")
 HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
-                          r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneeds?\s+(?:\w+\s+){0,3}$|"
+                          r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneed(?:s|ing)?\s+(?:\w+\s+){0,3}$|"
                           r"\bto average\s+(?:\w+\s+){0,2}$|"
                           r"需要|需达到|"
                           r"月均[^，。；]{0,8}$")

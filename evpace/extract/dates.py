@@ -267,6 +267,8 @@ def _word_date(m: re.Match[str], low: str, text: str, pub: dt.date | None, ctx: 
     if kind == "K_month":
         mo = _MONTHS[first]
         y, rel, given = _spec_year(m, "c", pub)
+        if not given and pub is not None and low.endswith("last ", 0, s):  # "last December" on Dec. 2: a year ago
+            return s - 5, e, _ym(pub.year if mo < pub.month else pub.year - 1, mo), "month", True, None
         y = y if given else _year_for(mo, pub, ctx)
         return s, e, _ym(y, mo) if y else None, "month", rel, None
     if kind in ("K_q", "K_h", "K_ord"):

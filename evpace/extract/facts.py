@@ -150,7 +150,8 @@ class DocumentReader:
                     self.ctx.metric = metric
         if not out and ds and self._is_heading(sent) and C.kind_of(low, "") == "actual":
             d = ds[-1]  # "**Q3 2025 at a glance**", "### June deliveries": the period of what follows
-            if d.precision in ("month", "quarter", "half", "year") and getattr(d, "qualifier", None) != "estimate":
+            if d.precision in ("month", "quarter", "half", "year") and getattr(d, "qualifier", None) != "estimate" \
+                    and not _is_event(self, d):
                 self.ctx.period, self.ctx.scope = d.period, _scope_of(d.precision)
         if not out and (low.rstrip().endswith(":") or (not nums and len(low) < 90)):
             # a heading such as "Deliveries in July:" sets the metric and period of a list
@@ -509,12 +510,15 @@ class DocumentReader:
                    and not any(d.end <= o.start < n.start for o in nums)]  # "in March, when it handed over 41,053"
             if own:
                 out[n.start] = own[0]
+        owned = list(out.values())
         for strict in (True, False):
             for n in nums:
                 if n.start in out:
                     continue
                 best, best_d = None, 10**9
                 for d, extra in eligible:
+                    if any(o is d for o in owned):
+                        continue  # "beat October's 70,289": October is that figure's alone
                     g = gap(d, n)
                     if g < 0 or (d.start >= n.end and g > 90 and not _milestone_like(n)):
                         continue  # (a date far after the figure is another clause's: "..., until ... in 2027")
