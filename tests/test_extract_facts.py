@@ -411,3 +411,13 @@ def test_records_story_asides_owned_months_previous_peaks_and_last_december():
     assert got[28843.0] == ("zeekr", "2025-11") and got[27190.0] == ("zeekr", "2025-10")
     assert got[26000.0] == ("zeekr", "2024-12") and 30000.0 not in got
     assert got[36728.0] == ("xpeng", "2025-11")
+
+
+def test_question_headings_and_targets_raised_during_the_year():
+    text = ("How many cars did Zeekr deliver in 2025?\n\nMore than 224,000. Adding up its monthly figures gives "
+            "224,133, almost triple the 2023 total.\n\nDid it hit its 2025 target?\n\nNo. Zeekr started the year "
+            "aiming for 320,000, cut that to 300,000 in March and then to 280,000 in November.")
+    got = {r["value"]: (r["scope"], r["period"], r["kind"]) for r in records(text, "2026-01-10")}
+    assert got[224000.0] == ("year", "2025", "actual") and got[224133.0] == ("year", "2025", "actual")
+    assert got[3.0][1] == "2025"
+    assert got[320000.0] == ("year", "2025", "target") and got[300000.0] == ("year", "2025", "target")

@@ -76,7 +76,8 @@ CUMULATIVE = re.compile(r"cumulativ\w*|all[\s-]time|to date|lifetime|since (?:it
                         r"since (?:the company|it|the automaker|the brand) (?:began|started)|"
                         r"milestone|(?:million|000|万)\W+(?:\w+\W+)?mark\b|\bclub\b|累计|总计|第\S{1,12}台")
 FULL_YEAR = re.compile(r"(?:for|in|over) the (?:full|whole|entire) year|full[\s-]year|for the year\b(?! so far)|"
-                       r"(?:end(?:ed|ing|s)?|clos(?:ed|ing|es)|finish(?:ed|ing|es)?) the year\b|"
+                       r"(?:end(?:ed|ing|s)?|clos(?:ed|ing|es)|finish(?:ed|ing|es)?|start(?:ed|ing|s)?|"
+                       r"beg(?:an|in|ins|inning)) the year\b|"
                        r"year-end total|"
                        r"\bannual\b|\b(?:in|during) the year\b(?! so far)|全年")
 MARKET = re.compile(r"\bmarket\b|\bindustry\b|nationwide|\bnational\b|\bcountry's\b|across china|china's (?:nev|"
@@ -106,7 +107,7 @@ AS_OF = re.compile(r"(?:\bby|\bas of|\bas at|\buntil|\btill)\s+(?:the\s+)?(?:end
 EVENT_BEFORE_DATE = re.compile(r"(?:issued|announced|released|reported|published|said|set|given|gave|adopted|"
                                r"trimmed|cut|raised|lifted|revised|lowered|unveiled|launched|relaunched|began|"
                                r"started|entered|debuted|"
-                               r"went on sale|introduced|confirmed|disclosed|told)\s+(?:[\w-]+\s+){0,3}(?:in|on|"
+                               r"went on sale|introduced|confirmed|disclosed|told)\s+(?:[\w,-]+\s+){0,3}(?:in|on|"
                                r"at|during)\s+(?:the\s+)?(?:end\s+of\s+|start\s+of\s+)?$")
 SINCE_BEFORE_DATE = re.compile(r"(?:\bsince|\bafter\s+(?:[\w'’]+\s+){0,3}(?:first|started|began|delivered))\s+"
                                r"(?:[\w-]+\s+){0,8}(?:in|on)?\s*$")
@@ -201,7 +202,8 @@ FROM_MAKER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:came|come|we
 FORMER_LATTER = re.compile(r"\bthe (former|latter)(?:'s|’s)?\b")
 # "fell well short of its fourth-quarter total", "flat on Jan"
 DATE_BASE_BEFORE = re.compile(r"(?:short of|ahead of|behind|exceed\w*|beat\w*|surpass\w*|topp\w*|past)\s+"
-                              r"(?:its|the|their)\s+$|\b(?:flat|unchanged|up|down|higher|lower)\s+on\s+$")
+                              r"(?:its|the|their)\s+$|\b(?:flat|unchanged|up|down|higher|lower)\s+on\s+$|"
+                              r"\b(?:double|triple|twice|half|quadruple)\s+(?:the|its|their)\s+$")
 # "203,938 in the first half and 202,405 in the second"
 NEXT_OF_LIST = re.compile(r"\b(?:in|during|for) the (second|third|fourth)\b(?!\s*(?:-|quarter|half|month|year|week|"
                           r"day|time|largest|biggest|best|place))")

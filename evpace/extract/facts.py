@@ -175,7 +175,7 @@ class DocumentReader:
         t = sent.text.rstrip()
         alone = self.text[max(0, sent.start - 1):sent.start] in ("", "\n") and \
             self.text[sent.end:sent.end + 1] in ("", "\n")
-        return alone and len(t) < 70 and not t.endswith((".", "!", "?", ":", ";", ",", "。", "：", "，"))
+        return alone and len(t) < 70 and not t.endswith((".", "!", ":", ";", ",", "。", "：", "，"))  # (a question too)
 
     def remember(self, facts: list[Extracted]) -> None:
         """Volume facts read elsewhere (a table) join the context later sentences refer back to."""
