@@ -421,3 +421,17 @@ def test_question_headings_and_targets_raised_during_the_year():
     assert got[224000.0] == ("year", "2025", "actual") and got[224133.0] == ("year", "2025", "actual")
     assert got[3.0][1] == "2025"
     assert got[320000.0] == ("year", "2025", "target") and got[300000.0] == ("year", "2025", "target")
+
+
+def test_table_change_column_after_two_period_columns_belongs_to_the_latest():
+    text = ("| | October 2025 | October 2024 | Change |\n|---|---|---|---|\n"
+            "| Zeekr | 27,011 | 24,075 | +12.2% |\n")
+    got = [(r["value"], r["period"], r["change"]) for r in records(text) if r["unit"] == "percent"]
+    assert got == [(12.2, "2025-10", "yoy")]
+
+
+def test_a_date_in_an_aside_does_not_date_the_figure_and_comparison_bases_are_not_hosts():
+    text = ("NIO Inc. delivered 20,976 vehicles in October, compared with 16,074 a year earlier, an increase of "
+            "30.5%. The ONVO brand, which began deliveries of its L60 SUV on Sept. 28, contributed 4,319.")
+    got = {r["value"]: (r["entity_id"], r["period"]) for r in records(text, "2024-11-01")}
+    assert got[30.5] == ("nio", "2024-10") and got[4319.0] == ("onvo", "2024-10")

@@ -511,6 +511,9 @@ class DocumentReader:
             if own:
                 out[n.start] = own[0]
         owned = list(out.values())
+        lo = min((x.start for x in nums), default=0)
+        asides = [a.span() for a in C.ASIDE.finditer(self.low_text, max(0, lo - 300), max((x.end for x in nums),
+                                                                                          default=0) + 300)]
         for strict in (True, False):
             for n in nums:
                 if n.start in out:
@@ -519,6 +522,8 @@ class DocumentReader:
                 for d, extra in eligible:
                     if any(o is d for o in owned):
                         continue  # "beat October's 70,289": October is that figure's alone
+                    if any(a <= d.start < b and not a <= n.start < b for a, b in asides):
+                        continue  # "the ONVO brand, which began deliveries on Sept. 28, contributed 4,319"
                     g = gap(d, n)
                     if g < 0 or (d.start >= n.end and g > 90 and not _milestone_like(n)):
                         continue  # (a date far after the figure is another clause's: "..., until ... in 2027")
@@ -633,9 +638,8 @@ class DocumentReader:
             head = self.low_text[clause[0]:before[-1].start]
             if rest:
                 return rest[-1]
-            if C.SUBJECT_REF.search(head):
-                subject = self._subject_for(head)
-                before = [subject] if subject is not None else before
+            subject = self._subject_for(head)  # "Cumulative deliveries since the Li ONE first reached customers"
+            before = [subject] if subject is not None else before
         if before and C.COMPANY_ASIDE.match(self.low_text, sent.start, before[-1].start):
             subject = self._subject_for(self.low_text[sent.start:before[-1].start])  # "The EV maker, whose first
             if subject is not None:                                                  # car, the SU7, ..., aims to"
@@ -871,7 +875,7 @@ class DocumentReader:
             forced = forced or ent
         host = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id
                 and (f.end <= n.start or forced is not None)
-                and not C.HOST_BASE.search(self.low_text[max(0, f.start - 12):f.start])]  # not "from 916,660"
+                and not C.HOST_BASE.search(self.low_text[max(0, f.start - 25):f.start])]  # not "from 916,660"
         h = host[-1] if host else None
         base = self._base_date(n)
         if base is not None and host:  # "83,465 in Q1, including 35,486 in March, up 98.3% from Q1 2025"

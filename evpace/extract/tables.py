@@ -232,11 +232,19 @@ class TableReader:
 
     @staticmethod
     def _base_column(cols: list[Column], j: int) -> int | None:
-        """The figure column a change column refers to: the nearest non-change column to its left."""
+        """The figure column a change column refers to: the nearest non-change column to its left, or, when
+        the columns just left of it are periods ("| October 2024 | October 2023 | Change |"), the latest."""
+        run = []
         for k in range(min(j, len(cols)) - 1, 0, -1):
-            if not cols[k].is_change:
-                return k
-        return None
+            if cols[k].is_change or (run and cols[k].period is None):
+                break
+            run.append(k)
+            if cols[k].period is None:
+                break
+        dated = [k for k in run if cols[k].period is not None and cols[k].period.period]
+        if len(dated) >= 2 and len({cols[k].period.precision for k in dated}) == 1:
+            return max(dated, key=lambda k: cols[k].period.period or "")
+        return run[0] if run else None
 
     def _table_metric(self, rows: list[Sentence], hcells: list[Cell]) -> tuple[str, str]:
         """Metric and kind of the whole table: from the header, else the caption under it, else the
