@@ -109,6 +109,8 @@ CASES = [
     ("Deliveries in 1Q26E look soft.", "1Q26E", "2026-Q1", "quarter", False, "estimate"),
     ("After 11M24 deliveries of 400k.", "11M24", "2024-01/2024-11", "ytd", False, None),
     ("A record Sep-24 print.", "Sep-24", "2024-09", "month", False, None),
+    ("As at 31/03/2025, it had delivered more.", "31/03/2025", "2025-03-31", "day", False, None),
+    ("On 03/31/2025 it had delivered more.", "03/31/2025", "2025-03-31", "day", False, None),
 ]
 
 
@@ -155,6 +157,7 @@ NOT_DATES = [
     "Sales grew 2025% in the quarter, the firm said in 1985.",
     "The 1,000th car left the line.",
     "The 2026E-class sedan and the Model 3E trim.",
+    "On 03/04/2025 (day and month could be either way round).",
 ]
 
 

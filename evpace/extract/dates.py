@@ -172,6 +172,7 @@ _SHORT_RE = re.compile(
     r"|(?P<ey>20[1-3]\d)e"
     r"|(?P<nm>[1-9]|1[01])m(?P<nmy>20\d\d|\d\d)(?P<nme>e)?"
     r"|(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[-'’](?P<my>\d\d)"
+    r"|(?<![\d/.])(?P<sa>\d{1,2})/(?P<sb>\d{1,2})/(?P<sy>20\d\d)(?![\d/])"
     r")(?![a-z0-9]|-[a-z])")
 _DIGITS = re.compile(r"\d+")
 _SPLIT = re.compile(r"[ -]")
@@ -419,7 +420,7 @@ def _zh_date(m: re.Match[str], pub: dt.date | None, ctx: int | None) -> _Cand | 
     return s, e, _ym(y, mo) if y else None, "month", rel, None
 
 
-def _short_date(m: re.Match[str]) -> _Cand:
+def _short_date(m: re.Match[str]) -> _Cand | None:
     """FY2025 / CY25 / 2026E -> a year; 9M25 -> January-September 2025; Oct-25 -> October 2025."""
     def year(t: str) -> int:
         return int(t) if len(t) == 4 else 2000 + int(t)
@@ -429,6 +430,10 @@ def _short_date(m: re.Match[str]) -> _Cand:
     if m.group("nm"):
         period, precision = _range(year(m.group("nmy")), 1, int(m.group("nm")))
         return m.start(), m.end(), period, precision, False, est
+    if m.group("sy"):  # 31/03/2025 or 03/31/2025; 03/04/2025 says neither which is the day
+        a, b, y = int(m.group("sa")), int(m.group("sb")), int(m.group("sy"))
+        day = _day(y, b, a) if a > 12 >= b else _day(y, a, b) if b > 12 >= a else None
+        return (m.start(), m.end(), day, "day", False, None) if day else None
     return m.start(), m.end(), _ym(year(m.group("my")), _MONTHS[m.group("mon")[:3]]), "month", False, None
 
 
@@ -459,7 +464,8 @@ def find_dates(
         if (c := _digit_date(m, low, text, pub, context_year)) is not None:
             cands.append(c)
     for m in _SHORT_RE.finditer(low):
-        cands.append(_short_date(m))
+        if (c := _short_date(m)) is not None:
+            cands.append(c)
     if not text.isascii() and ("年" in text or "月" in text or "季" in text):
         for m in _ZH_RE.finditer(text):
             if (c := _zh_date(m, pub, context_year)) is not None:
