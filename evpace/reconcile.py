@@ -152,15 +152,33 @@ class FactSet:
         for key, facts in sorted(self._groups.items()):
             if key[5] == "target" or len(facts) < 2:
                 continue
-            pairs = [(a, b) for i, a in enumerate(facts) for b in facts[i + 1:] if not agrees(a, b)]
-            if not pairs:
+            involved = sorted({f.id: f for f in _disagreeing(facts)}.values(), key=lambda f: f.value)
+            if not involved:
                 continue
-            involved = sorted({f.id: f for p in pairs for f in p}.values(), key=lambda f: f.value)
             values = ", ".join(f"{_fmt(f)} ({f.origin.publisher})" for f in involved)
             out.append(Conflict(kind="same-figure", entity_id=key[0], metric=key[1], period=key[3],
                                 message=f"{key[2]} {key[1]} {key[3]}: sources disagree: {values}",
                                 facts=involved))
         return out
+
+
+def _disagreeing(facts: list[Fact]) -> list[Fact]:
+    """The facts that disagree with at least one other (``agrees`` false for some pair), in linear time:
+    a fact [lo, hi] disagrees with another iff another's lo is above its hi, or another's hi below its
+    lo; so only the two largest lows and the two smallest highs matter (a stored figure reported by
+    thousands of articles stays cheap)."""
+    if len(facts) < 2:
+        return []
+    spans = [interval(f) for f in facts]
+    high_los = sorted(range(len(spans)), key=lambda i: spans[i][0], reverse=True)[:2]
+    low_his = sorted(range(len(spans)), key=lambda i: spans[i][1])[:2]
+    out = []
+    for i, (lo, hi) in enumerate(spans):
+        others_lo = spans[high_los[1] if high_los[0] == i else high_los[0]][0]  # the largest low of the others
+        others_hi = spans[low_his[1] if low_his[0] == i else low_his[0]][1]  # the smallest high of the others
+        if others_lo > hi + 1e-9 or lo > others_hi + 1e-9:
+            out.append(facts[i])
+    return out
 
 
 def _fmt(f: Fact) -> str:
