@@ -39,3 +39,17 @@ def test_one_agreeing_set_has_no_conflict_and_one_outlier_names_everyone_it_cont
                    origin=Origin(url="https://t.example/x"))
     (conflict,) = FactSet(registry, [*same, outlier]).same_figure_conflicts()
     assert {f.value for f in conflict.facts} == {48000, 40000, 41000, 40500}  # not the lower bound 39,000
+
+
+def test_a_figure_written_to_a_scale_is_rounded_and_does_not_conflict_with_the_exact_one():
+    from evpace.extract import extract, to_fact
+    from evpace.model import Document
+
+    doc = Document(text="XPeng delivered 34.6k cars in June. Zeekr built its 1 millionth car on June 3.",
+                   published="2025-07-02", url="https://t.example/blog")
+    facts = [f for f in (to_fact(x, doc) for x in extract(doc)) if f is not None]
+    by_value = {f.value: f for f in facts}
+    assert by_value[34600.0].flags == ("rounded",) and by_value[1000000.0].flags == ()
+    exact = Fact(entity_id="xpeng", metric="deliveries", scope="month", period="2025-06", value=34611,
+                 origin=Origin(url="https://t.example/release"))
+    assert FactSet(default_registry(), [by_value[34600.0], exact]).same_figure_conflicts() == []

@@ -224,5 +224,10 @@ def to_fact(x: Extracted, doc: Document) -> Fact | None:
     origin = Origin(url=url, publisher=publisher_of(url) if doc.url else (doc.name or "document"), title=doc.title,
                     published=doc.published, published_basis="source" if doc.published else "unknown")
     prov = Provenance(document_id=doc.id, sentence=x.quote, start=x.start, end=x.end, extractor=EXTRACTOR_VERSION)
+    flags = ("rounded",) if _ROUNDED.search(x.number_text) else ()
     return Fact(entity_id=x.entity_id, metric=x.metric, scope=x.scope, period=x.period, value=x.value,
-                bound=x.bound, kind=x.kind, origin=origin, provenance=prov)
+                bound=x.bound, kind=x.kind, origin=origin, provenance=prov, flags=flags)
+
+
+# "34.6k", "1.1 million", "38.63万": written to a scale, so rounded (not "the 1 millionth vehicle")
+_ROUNDED = re.compile(r"\d\s*(?:k|m|mn|bn|million|billion|thousand|lakh|crore|万|亿)(?![a-z])", re.IGNORECASE)
