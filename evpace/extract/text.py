@@ -46,8 +46,10 @@ _CUT_ELSE = re.compile(r"(?<=[^\d\s,.])\s+")  # else a blank not right after a d
 _NUMBER_WORDS = frozenset(
     "a an and half quarter dozen one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
-    "thousand million billion lakh lakhs crore crores".split())
+    "thousand million billion lakh lakhs crore crores double doubled triple tripled quadruple quadrupled twice "
+    "times more than about roughly nearly almost around some over".split())
 _LAST_WORD = re.compile(r"[A-Za-z]+$")
+_FIGURE_END = re.compile(r"(?:\d|\d[kKmM]|\d(?:mn|bn)|[\d\uff10-\uff19][万亿]|[\uff10-\uff19])$")
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -55,8 +57,13 @@ def _in_figure(text: str, start: int, end: int) -> bool:
     """Is the blank ``text[start:end]`` inside a figure written in words ("half a million")?"""
     before = _LAST_WORD.search(text, max(0, start - 12), start)
     after = _FIRST_WORD.match(text, end)
-    return bool(before and before.group(0).lower() in _NUMBER_WORDS
-                and after and after.group(0).lower() in _NUMBER_WORDS)
+    word = after.group(0).lower() if after else ""
+    if word in ("per", "percent", "pct") and (_FIGURE_END.search(text, max(0, start - 12), start) or (
+            before and before.group(0).lower() in _NUMBER_WORDS)):
+        return True  # "10万 per cent", "2.5m percent"
+    if word == "cent" and before and before.group(0).lower() == "per":
+        return True
+    return bool(before and before.group(0).lower() in _NUMBER_WORDS and word in _NUMBER_WORDS)
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
