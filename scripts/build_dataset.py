@@ -41,14 +41,15 @@ PUBLISHED_RULE = ("empty published = the loader assumes publication 3 days after
 # ----------------------------------------------------------------------------------------------
 # ENTITIES. src = the input row ("file:line") whose URL supports the entity or its parent
 # relation; empty = the first input row naming the entity (brand column first, then model rows).
+# Aliases starting with "$" are stock cashtags ("$XPEV 15,256" in markets briefs); they name, they count nothing.
 ENTITY_TABLE = """\
 id|name|kind|parent|rollup|src|aliases|note
-nio|NIO Inc.|group||complete|milestones.csv:76|NIO;Nio;NIO Inc.;NIO Group;Nio Inc.;蔚来|\
+nio|NIO Inc.|group||complete|milestones.csv:76|NIO;Nio;NIO Inc.;NIO Group;Nio Inc.;蔚来;$NIO|\
 Group total = NIO + ONVO + Firefly.
 hima|Harmony Intelligent Mobility|group||partial|milestones.csv:23|HIMA;Huawei HIMA;Harmony Intelligent \
 Mobility Alliance;Huawei Harmony Intelligent Mobility;HIMA (Huawei Harmony Intelligent Mobility);鸿蒙智行|\
 Huawei-led alliance; the data has brand figures for AITO only.
-tesla|Tesla|group||none|milestones.csv:82|Tesla;Tesla Inc.;Tesla (global)|\
+tesla|Tesla|group||none|milestones.csv:82|Tesla;Tesla Inc.;Tesla (global);$TSLA|\
 Tesla worldwide; tesla-china is only the Shanghai-made part.
 seres|Seres|group||none|monthly_deliveries.csv:366|Seres;SERES;Seres Group;赛力斯|\
 Makes AITO cars, but AITO's parent here is hima; Seres figures cover all its brands.
@@ -60,13 +61,13 @@ luxeed|Luxeed|brand|hima|none|milestones.csv:23|Luxeed;智界|No figures in the 
 stelato|Stelato|brand|hima|none||Stelato;享界|BAIC-Huawei brand; no figures in the data.
 maextro|Maextro|brand|hima|none||Maextro;尊界|JAC-Huawei brand; no figures in the data.
 shangjie|Shangjie|brand|hima|none||Shangjie;SAIC-Huawei Shangjie;尚界|SAIC-Huawei brand; no figures in the data.
-li-auto|Li Auto|brand||none||Li Auto;Li Auto Inc.;Lixiang;理想汽车|
-xpeng|XPeng|brand||none||XPeng;Xpeng;XPENG;XPeng Inc.;Xiaopeng;小鹏汽车;小鹏|
+li-auto|Li Auto|brand||none||Li Auto;Li Auto Inc.;Lixiang;理想汽车;$LI|
+xpeng|XPeng|brand||none||XPeng;Xpeng;XPENG;XPeng Inc.;Xiaopeng;小鹏汽车;小鹏;$XPEV|
 leapmotor|Leapmotor|brand||none||Leapmotor;Leap Motor;零跑汽车;零跑|
-byd|BYD|brand||none||BYD;BYD Auto;比亚迪|Figures are NEV sales.
+byd|BYD|brand||none||BYD;BYD Auto;比亚迪;$BYDDY|Figures are NEV sales.
 tesla-china|Tesla China|brand|tesla|none|milestones.csv:85|Tesla China;Tesla Shanghai;Giga Shanghai;特斯拉中国|\
 CPCA wholesale of China-made cars incl. exports, unless basis=domestic.
-zeekr|Zeekr|brand||none||Zeekr;ZEEKR;极氪|Geely brand (no Geely entity).
+zeekr|Zeekr|brand||none||Zeekr;ZEEKR;极氪;$ZK|Geely brand (no Geely entity).
 xiaomi|Xiaomi Auto|brand||none||Xiaomi;Xiaomi Auto;Xiaomi EV;Xiaomi Automobile;小米汽车;小米|
 aito-m5|AITO M5|model|aito|none||M5;AITO M5|
 aito-m7|AITO M7|model|aito|none||M7;AITO M7|
