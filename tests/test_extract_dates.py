@@ -110,6 +110,9 @@ CASES = [
     ("After 11M24 deliveries of 400k.", "11M24", "2024-01/2024-11", "ytd", False, None),
     ("A record Sep-24 print.", "Sep-24", "2024-09", "month", False, None),
     ("As at 31/03/2025, it had delivered more.", "31/03/2025", "2025-03-31", "day", False, None),
+    ("Sales in the first six months of 2025 rose.", "first six months of 2025", "2025-H1", "half", False, None),
+    ("Sales in the first three months of 2025 rose.", "first three months of 2025", "2025-Q1", "quarter", False,
+     None),
     ("On 03/31/2025 it had delivered more.", "03/31/2025", "2025-03-31", "day", False, None),
 ]
 

@@ -303,6 +303,9 @@ def _word_date(m: re.Match[str], low: str, text: str, pub: dt.date | None, ctx: 
             return None
         y, rel, given = _spec_year(m, "f", pub)
         y = y if given else _year_for(last, pub, ctx)
+        if last in (3, 6):  # "the first six months" is the first half; "the first three months" Q1
+            period = (f"{y}-H1" if last == 6 else f"{y}-Q1") if y else None
+            return s, e, period, "half" if last == 6 else "quarter", rel, None
         period, _ = _range(y, 1, last)
         return s, e, period, "ytd", rel, None
     if kind == "K_ytd":
