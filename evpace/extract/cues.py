@@ -39,7 +39,8 @@ ACTUAL_VERB = re.compile(r"\b(?:delivered|sold|produced|built|reached|hit|posted
                          r"ended|finished|ending|finishing|closing|closed)\b")
 YTD = re.compile(r"year[\s-]to[\s-]date|\bytd\b|so far this year|for the year so far|this year so far|"
                  r"(?:first|initial) (?!(?:six|three|6|3) months)(?:\w+ )?months|"
-                 r"cumulative\w* (?:\w+ ){0,3}(?:for|in|this|of) (?:the |this )?year|今年以来|累计(?=.{0,6}(?:今年|1-\d+月))|"
+                 r"cumulative\w* (?:\w+ ){0,3}(?:for|in|this|of) (?:the |this )?year|"
+                 r"今年以来|累计(?=.{0,6}(?:今年|1-\d+月))|"
                  r"(?:has|have)\s+(?:\w+\s+){0,2}(?:delivered|sold|produced|built|handed over)\b[^.;]{0,40}?"
                  r"\bthis year\b")
 SUBJECT_LEAD = re.compile(r"^\W*(?:(?:its|the|their)\s+)?(?:[\w-]+\s+)?(?:deliveries|sales|volume|output|production|"
