@@ -435,3 +435,11 @@ def test_a_date_in_an_aside_does_not_date_the_figure_and_comparison_bases_are_no
             "30.5%. The ONVO brand, which began deliveries of its L60 SUV on Sept. 28, contributed 4,319.")
     got = {r["value"]: (r["entity_id"], r["period"]) for r in records(text, "2024-11-01")}
     assert got[30.5] == ("nio", "2024-10") and got[4319.0] == ("onvo", "2024-10")
+
+
+def test_the_previous_years_figure_and_a_figure_of_a_year_earlier():
+    text = ("Zeekr delivered 224,133 vehicles in 2025, up from the previous year's 222,123. December deliveries of "
+            "30,267 were 11.3% above the 27,190 of a year earlier.")
+    got = {r["value"]: (r["scope"], r["period"]) for r in records(text, "2026-01-05")}
+    assert got[222123.0] == ("year", "2024") and got[224133.0] == ("year", "2025")
+    assert got[27190.0] == ("month", "2024-12") and got[30267.0] == ("month", "2025-12")

@@ -192,7 +192,9 @@ YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:month|quarter|
                           r"(?:last year|the previous year|the prior year|a year (?:ago|earlier|before))|"
                           r"\ba year (?:ago|earlier|before)\b|\bthe year[- ]ago (?:month|quarter|period)|去年同期")
 FIGURE_JUST_BEFORE = re.compile(r"\d(?:[\d,.]*\d)?\s*(?:k|mn|m|million|thousand|万)?\s*(?:units?|vehicles?|cars?|evs?|"
-                                r"deliveries)?\s*$")
+                                r"deliveries)?\s*(?:of\s+)?$")  # "the 58,513 of a year earlier"
+# "the previous year's 293,724"
+PREVIOUS_YEARS = re.compile(r"\b(?:the )?(?:previous|prior|preceding) year(?:'s|’s)\s+$")
 HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|(?<!handed )(?<!hand )(?<!hands )"
                        r"(?<!turned )\bover\s+(?:the\s+)?$")  # what a change is measured from
 PER_YEAR_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) year(?! (?:ago|earlier|before))")

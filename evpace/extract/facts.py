@@ -431,6 +431,16 @@ class DocumentReader:
             back = _year_back(period)
             if back:
                 out.append(_Pseudo(at, sent.start + m.end(), m.group(0), back, _precision_of_period(back)))
+        if "year's" in low:  # "596,555 vehicles in 2025, more than double the previous year's 293,724"
+            for n in self.numbers:
+                m = C.PREVIOUS_YEARS.search(self.low_text, max(sent.start, n.start - 30), n.start) \
+                    if sent.start <= n.start < sent.end else None
+                if m is not None:  # (the same year as "the previous year" counted from publication: replaced)
+                    own = [d for d in ds or () if d.end <= m.start() and d.period and d.precision == "year"]
+                    back = _year_back(own[-1].period if own else self.ctx.period[:4])
+                    if back:  # the span stops before "'s", so the figure owns the date ("October's 70,289")
+                        end = m.start() + max(m.group(0).rfind("'s"), m.group(0).rfind("’s"))
+                        out.append(_Pseudo(m.start(), end, "previous year", back, "year"))
         pub = self.published
         if pub:
             for m in C.WEEKDAY.finditer(low) if "day" in low else ():
