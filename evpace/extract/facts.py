@@ -432,9 +432,8 @@ class DocumentReader:
             if back:
                 out.append(_Pseudo(at, sent.start + m.end(), m.group(0), back, _precision_of_period(back)))
         if "year's" in low:  # "596,555 vehicles in 2025, more than double the previous year's 293,724"
-            for n in self.numbers:
-                m = C.PREVIOUS_YEARS.search(self.low_text, max(sent.start, n.start - 30), n.start) \
-                    if sent.start <= n.start < sent.end else None
+            for n in _within(self.numbers, self.n_starts, sent.start, sent.end):
+                m = C.PREVIOUS_YEARS.search(self.low_text, max(sent.start, n.start - 30), n.start)
                 if m is not None:  # (the same year as "the previous year" counted from publication: replaced)
                     own = [d for d in ds or () if d.end <= m.start() and d.period and d.precision == "year"]
                     back = _year_back(own[-1].period if own else self.ctx.period[:4])
@@ -521,9 +520,8 @@ class DocumentReader:
             if own:
                 out[n.start] = own[0]
         owned = list(out.values())
-        lo = min((x.start for x in nums), default=0)
-        asides = [a.span() for a in C.ASIDE.finditer(self.low_text, max(0, lo - 300), max((x.end for x in nums),
-                                                                                          default=0) + 300)]
+        asides = self._asides(max(0, min((x.start for x in nums), default=0) - 300),
+                              max((x.end for x in nums), default=0) + 300)
         for strict in (True, False):
             for n in nums:
                 if n.start in out:
@@ -635,10 +633,9 @@ class DocumentReader:
         if ref is not None:
             return ref
         before = [m for m in ms if m.end <= n.start and m.start >= clause[0]]
-        asides = [a.span() for a in C.ASIDE.finditer(self.low_text, clause[0], n.start)] if "," in self.low_text[
-            clause[0]:n.start] else []
+        asides = self._asides(clause[0], n.start)
         if asides:  # "the ONVO brand, whose first model is the L60 SUV, for 5,082": not the L60
-            kept = [m for m in before if not any(a <= m.start - 0 < b for a, b in asides)]
+            kept = [m for m in before if not any(a <= m.start < b for a, b in asides)]
             before = kept or before
         lead = self._appositive_lead(sent, ms, n)
         if lead is not None:
@@ -672,6 +669,13 @@ class DocumentReader:
         if C.GENERIC_SUBJECT.search(sent_head) and not C.SUBJECT_REF.search(sent_head):
             return None
         return self._subject_for(sent_head)
+
+    def _asides(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """Spans of ", which/who/whose ...," asides between ``lo`` and ``hi`` (none without such a word)."""
+        part = self.low_text[lo:hi]
+        if "," not in part or not ("which" in part or "who" in part):
+            return []
+        return [a.span() for a in C.ASIDE.finditer(self.low_text, lo, hi)]
 
     def _former_latter(self, lo: int, n) -> Mention | None:
         """"The former's figure was up 26.5%, whereas the latter's ...": the first or last maker of the last
