@@ -443,3 +443,27 @@ def test_the_previous_years_figure_and_a_figure_of_a_year_earlier():
     got = {r["value"]: (r["scope"], r["period"]) for r in records(text, "2026-01-05")}
     assert got[222123.0] == ("year", "2024") and got[224133.0] == ("year", "2025")
     assert got[27190.0] == ("month", "2024-12") and got[30267.0] == ("month", "2025-12")
+
+
+def test_the_latest_span_ends_at_the_makers_latest_milestone():
+    got = records("Zeekr built its 1 millionth car on Feb. 3, 2026. Its 600,000th had come off the line on "
+                  "April 9, 2025, so the most recent 400,000 took less than ten months.")
+    dur = [r for r in got if r["unit"] == "months"]
+    assert [(r["value"], r["bound"], r["period"], r["from_threshold"], r["to_threshold"]) for r in dur] == \
+        [(10.0, "upper", "2026-02-03", 600000.0, 1000000.0)]
+    assert not [r for r in got if r["value"] == 400000.0]  # a span, not a figure of its own
+
+
+def test_a_figure_after_the_durations_clause_is_no_threshold():
+    got = records("Zeekr built its 100,000th car on May 20, less than nine months after its first delivery, and it "
+                  "has raised its output goal for the year to 150,000.", published="2025-06-01")
+    dur = [r for r in got if r["unit"] == "months"]
+    assert [(r["period"], r["to_threshold"]) for r in dur] == [("2025-05-20", 100000.0)]
+    assert [(r["kind"], r["period"]) for r in got if r["value"] == 150000.0] == [("target", "2025")]
+
+
+def test_its_brands_are_the_makers_own_not_other_brands():
+    got = facts("Zeekr Group said its brands had together delivered more than 2 million vehicles as of Friday.",
+                published="2026-03-02")
+    assert [f[0] for f in got if f[4] == 2e6] == ["zeekr"]
+    assert not facts("Zeekr said other brands had together delivered more than 2 million vehicles.")

@@ -90,8 +90,8 @@ GENERIC_SUBJECT = re.compile(r"^\W*(?:several|many|some|other|these|those|all|bo
 GENERIC_BETWEEN = re.compile(r"\b(?:the other \w+|the others|the rest|"
                              r"(?:several|many)(?!\s+(?:brokers|analysts|investors|observers|people|banks|economists|"
                              r"times|months|years|weeks|days))|other (?:automakers|brands|"
-                             r"makers|carmakers|upstarts)|(?:automakers|carmakers|manufacturers|makers|brands|"
-                             r"companies|upstarts|start-ups|players|rivals|peers)\b)")
+                             r"makers|carmakers|upstarts)|(?:automakers|carmakers|manufacturers|makers|(?<!its )brands|"
+                             r"companies|upstarts|start-ups|players|rivals|peers)\b)")  # "its brands": the maker's own
 SUBJECT_REF = re.compile(r"\b(?:it|its|they|their|the (?:[\w-]+ ){0,2}?(?:company|automaker|carmaker|brand|group|firm|"
                          r"maker|ev maker|startup|start-up|manufacturer|alliance|marque))\b|该公司|公司")
 RANK = re.compile(r"\b(?:the )?(?:first|second|third|fastest|only|last)\b[\w\s-]{0,40}\bto (?:clear|reach|cross|hit|"
@@ -361,6 +361,7 @@ FINANCE = re.compile(r"revenue|profit|margin|income|earnings|\bshares?\b|\bstock
                      r"trading|营收|利润|毛利|股价|市值|美股|港股|a股|盘前|收涨|收跌")
 VOLUME_WORD = re.compile(r"deliver\w*|\bsales\b|\bsold\b|volume|production|output|orders|shipments|wholesale|"
                          r"registrations|交付|销量|产量")
+CLAUSE_END = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?:it|the|its|has|had|was|is)\b|，|；")
 PORTION_BEFORE = re.compile(r"(?:the|its|their)\s+(?:latest|next|last|most recent|final|another|additional|"
                             r"following)\s+$")
 DURATION_CONTEXT = re.compile(r"first deliver\w*|million|\d00,000|000th|millionth|\bmark\b|milestone|"

@@ -118,6 +118,7 @@ _WORD_BODY = rf"""(?:
   | {_ORD_FIRST}[ -](?:(?P<oq>quarter)|half)(?![a-z]){_yearspec("o")}(?P<K_ord>)
   | first[ ](?P<fn>\d{{1,2}}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ ]
         (?:(?P<fm>months)|quarters)(?![a-z]){_yearspec("f")}(?P<K_firstn>)
+  | (?:final|last)[ ](?P<ln>three|six|3|6)[ ]months[ ](?:of|in)[ ](?P<ly>{_Y4})(?P<K_lastn>)
   | {_YTD_FIRST}(?![a-z])(?P<K_ytd>)
   | {_REL_FIRST}[ ](?P<ru>year|month|quarter)(?![a-z])(?P<K_rel>)
   | {_by_first({"t": "oday", "y": "esterday"})}(?![a-z])(?P<K_day>)
@@ -308,6 +309,9 @@ def _word_date(m: re.Match[str], low: str, text: str, pub: dt.date | None, ctx: 
             return s, e, period, "half" if last == 6 else "quarter", rel, None
         period, _ = _range(y, 1, last)
         return s, e, period, "ytd", rel, None
+    if kind == "K_lastn":  # "the final three months of 2024" is Q4, "the last six months of 2025" H2
+        y, six = int(m.group("ly")), m.group("ln") in ("six", "6")
+        return s, e, f"{y}-H2" if six else f"{y}-Q4", "half" if six else "quarter", False, None
     if kind == "K_ytd":
         return s, e, _ytd(pub, int(m.group("gy")) if m.group("gy") else None), "ytd", True, None
     if kind == "K_rel":

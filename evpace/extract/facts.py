@@ -257,7 +257,9 @@ class DocumentReader:
             date_for.update(self._dates_respectively(volumes, ds))
         ranges = self._ranges(volumes)
         durations = [n for k, n, _ in others if k == "duration"]
-        thresholds = {n.start: self._thresholds(sent, n, volumes, durations) for n in durations}
+        portions = [n for k, n, _ in others if k == "portion"]
+        others = [o for o in others if o[0] != "portion"]
+        thresholds = {n.start: self._thresholds(sent, n, volumes, durations, portions) for n in durations}
         skip = set().union(*(t[2] for t in thresholds.values())) if thresholds else set()
         respectively = self._respectively(low, ms, volumes)
         facts: list[Extracted] = []
@@ -292,7 +294,7 @@ class DocumentReader:
             if f:
                 facts.append(f)
         for kind, n, m in others:
-            f = self._other(sent, low, kind, n, m, ms, facts, thresholds.get(n.start, (None, None, set())))
+            f = self._other(sent, low, kind, n, m, ms, facts, thresholds.get(n.start, (None, None, set(), None)))
             if f:
                 facts.append(f)
         vol = [f for f in facts if f.unit == "vehicles"]
@@ -369,6 +371,7 @@ class DocumentReader:
             if C.PORTION_BEFORE.search(before) and re.match(r"[^.;]{0,25}\b(?:took|needed|came|required|were built|"
                                                             r"were delivered|were produced|were sold)\b",
                                                             self.low_text[n.end:n.end + 40]):
+                others.append(("portion", n, None))
                 continue  # "the latest 400,000 took about 10 months": a span between milestones
             if n.value < (1000 if n.unit == "ordinal" else MIN_VOLUME) or (n.value < 100 and n.unit != "vehicles") \
                     or n.value > MAX_VOLUME:
@@ -959,13 +962,16 @@ class DocumentReader:
                     return d
         return None
 
-    def _thresholds(self, sent: Sentence, n: NumberMatch, volumes: list[NumberMatch],
-                    durations: list[NumberMatch]) -> tuple[float | None, float | None, set[int]]:
-        """(from, to, figures used as thresholds) of one duration: read after it up to the next duration
-        ("took five years to reach the first 500,000"), else before it ("From first delivery to 1 million
-        took 58 months"). Figures in "from X to Y" are thresholds, not facts of their own."""
+    def _thresholds(self, sent: Sentence, n: NumberMatch, volumes: list[NumberMatch], durations: list[NumberMatch],
+                    portions: list[NumberMatch]) -> tuple[float | None, float | None, set[int], float | None]:
+        """(from, to, figures used as thresholds, size of the latest span) of one duration: read after it up to
+        the next duration or the end of its clause ("took five years to reach the first 500,000"), else before
+        it ("From first delivery to 1 million took 58 months"). Figures in "from X to Y" are thresholds, not
+        facts of their own; "the latest 400,000 took 10 months" is the span ending at the latest milestone."""
         i = durations.index(n)
         after_end = durations[i + 1].start if i + 1 < len(durations) else sent.end
+        cut = C.CLAUSE_END.search(self.low_text, n.end, after_end)
+        after_end = cut.start() if cut else after_end
         before_start = durations[i - 1].end if i > 0 else sent.start
         whole = self.low_text[sent.start:sent.end]
         spans = ((n.end, after_end), (before_start, n.start))
@@ -989,8 +995,11 @@ class DocumentReader:
             if to is not None or frm is not None:
                 if frm is None and C.FROM_START.search(whole):
                     frm = 0.0
-                return frm, to, used
-        return (0.0 if C.FROM_START.search(whole) else None), None, set()
+                return frm, to, used, None
+            last = [p for p in portions if lo <= p.start < hi]
+            if last:
+                return None, None, set(), last[-1 if hi == n.start else 0].value
+        return (0.0 if C.FROM_START.search(whole) else None), None, set(), None
 
     def _dated_as_of(self, sent: Sentence) -> bool:
         """"By November 2025, it had taken 20 months to hit 500,000": the threshold is also a dated total."""
@@ -1048,7 +1057,13 @@ class DocumentReader:
             unit = m.group(1).lower().rstrip("s") + "s"
             if unit == "weeks":
                 value, unit = value * 7, "days"
-        frm, to, _ = thresholds
+        frm, to, _, last = thresholds
+        if last is not None:  # "the latest 400,000 took 10 months": the span ending at the maker's latest milestone
+            top = max((f for f in facts + self.ctx.history.get(ent.entity_id, [])
+                       if f.entity_id == ent.entity_id and f.unit == "vehicles" and f.scope == "cumulative"
+                       and _milestone_value(f.value) and f.value > last), key=lambda f: f.value, default=None)
+            if top is not None:
+                base, to, frm = top, top.value, top.value - last
         bound = n.bound_hint or ("upper" if re.search(r"\b(?:within|inside|under)\s+(?:just\s+|only\s+)?$",
                                                        self.low_text[max(0, n.start - 20):n.start]) else "exact")
         if to is None and base is not None and base.scope == "cumulative" and _milestone_value(base.value):
