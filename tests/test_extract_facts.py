@@ -467,3 +467,16 @@ def test_its_brands_are_the_makers_own_not_other_brands():
                 published="2026-03-02")
     assert [f[0] for f in got if f[4] == 2e6] == ["zeekr"]
     assert not facts("Zeekr said other brands had together delivered more than 2 million vehicles.")
+
+
+@pytest.mark.parametrize("text, base", [
+    ("Zeekr delivered 393,255 vehicles in January-October, up from 284,647 in the same period last year.",
+     ("ytd", "2023-01/2023-10")),
+    ("Zeekr's deliveries for the first ten months reached 393,255, against 284,647 in the same period of 2023.",
+     ("ytd", "2023-01/2023-10")),
+    ("Zeekr delivered 193,255 vehicles in the first half, up from 184,647 in the same period of 2023.",
+     ("half", "2023-H1")),
+])
+def test_the_same_period_of_an_earlier_year_keeps_the_shape_of_the_figures_period(text, base):
+    got = facts(text, published="2024-11-01")
+    assert [f[2:4] for f in got if f[4] in (284647.0, 184647.0)] == [base]

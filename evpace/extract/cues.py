@@ -189,7 +189,8 @@ EARLIER_BEFORE = re.compile(r"\b(?:previous|prior|old|former) (?:peak|record|hig
                             r"\b(?:past|beat\w*|above|over|exceed\w*|surpass\w*|topp\w*)\s+[a-z]+(?:'s|’s)\s+$")
 # ("edging past October's 70,289": the figure it is compared with)
 YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:month|quarter|period|half)(?: of| in)? "
-                          r"(?:last year|the previous year|the prior year|a year (?:ago|earlier|before))|"
+                          r"(?:last year|the previous year|the prior year|a year (?:ago|earlier|before)|"
+                          r"(?<=of |in )(?P<year>(?:19|20)\d\d)(?!\d))|"
                           r"\ba year (?:ago|earlier|before)\b|\bthe year[- ]ago (?:month|quarter|period)|去年同期")
 FIGURE_JUST_BEFORE = re.compile(r"\d(?:[\d,.]*\d)?\s*(?:k|mn|m|million|thousand|万)?\s*(?:units?|vehicles?|cars?|evs?|"
                                 r"deliveries)?\s*(?:of\s+)?$")  # "the 58,513 of a year earlier"

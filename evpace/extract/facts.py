@@ -424,14 +424,14 @@ class DocumentReader:
         dated from the context."""
         out = []
         # "22,093 units in the same month last year": a year back
-        for m in C.YEAR_EARLIER.finditer(low) if "year" in low or "去年" in low else ():
+        for m in C.YEAR_EARLIER.finditer(low) if "year" in low or "去年" in low or "same" in low else ():
             if not C.FIGURE_JUST_BEFORE.search(low, max(0, m.start() - 40), m.start()):
                 continue  # ("up 28% from a year earlier" is a change, read by the percent rules)
             at = sent.start + m.start()
-            own = [d for d in ds or () if d.end <= at and d.precision in ("month", "quarter", "half", "year")
+            own = [d for d in ds or () if d.end <= at and d.precision in ("month", "quarter", "half", "year", "ytd")
                    and d.period and not (d.start < sent.start + m.end() and at < d.end)]
             period = own[-1].period if own else self.ctx.period
-            back = _year_back(period)
+            back = _year_back(period) if m.group("year") is None else _year_back(period, to=m.group("year"))
             if back:
                 out.append(_Pseudo(at, sent.start + m.end(), m.group(0), back, _precision_of_period(back)))
         if "year's" in low:  # "596,555 vehicles in 2025, more than double the previous year's 293,724"
@@ -1165,15 +1165,20 @@ def _is_event(reader: DocumentReader, d) -> bool:
                  C.EVENT_RESULTS_AFTER.match(low[d.end:d.end + 14])))
 
 
-def _year_back(period: str) -> str:
-    """The same period a year earlier ("2025-07" -> "2024-07", "2025-Q3" -> "2024-Q3"); "" if not a period."""
+def _year_back(period: str, to: str | None = None) -> str:
+    """The same period a year earlier ("2025-07" -> "2024-07", "2025-Q3" -> "2024-Q3", "2025-01/2025-10" ->
+    "2024-01/2024-10"), or in year ``to``; "" if not a period."""
     if re.fullmatch(r"\d{4}(?:-(?:\d{2}|Q[1-4]|H[12]))?", period or ""):
-        return f"{int(period[:4]) - 1}{period[4:]}"
+        return f"{to or int(period[:4]) - 1}{period[4:]}"
+    if re.fullmatch(r"(\d{4})-\d{2}/\1-\d{2}", period or ""):
+        year = to or str(int(period[:4]) - 1)
+        return f"{year}{period[4:8]}{year}{period[12:]}"
     return ""
 
 
 def _precision_of_period(period: str) -> str:
-    return "year" if len(period) == 4 else {"Q": "quarter", "H": "half"}.get(period[5], "month")
+    return "year" if len(period) == 4 else "ytd" if "/" in period else {"Q": "quarter", "H": "half"}.get(
+        period[5], "month")
 
 
 def _precision_of(f: Extracted) -> str:
