@@ -480,3 +480,9 @@ def test_its_brands_are_the_makers_own_not_other_brands():
 def test_the_same_period_of_an_earlier_year_keeps_the_shape_of_the_figures_period(text, base):
     got = facts(text, published="2024-11-01")
     assert [f[2:4] for f in got if f[4] in (284647.0, 184647.0)] == [base]
+
+
+def test_a_date_across_a_semicolon_is_not_the_figures_when_its_own_clause_has_one():
+    got = facts("In the first quarter Zeekr delivered 87,552 vehicles; the second quarter was much larger.",
+                published="2025-08-20")
+    assert [f[2:5] for f in got] == [("quarter", "2025-Q1", 87552.0)]

@@ -550,6 +550,8 @@ class DocumentReader:
                         continue
                     if not strict and re.search(r";|\.\s", self.text[min(d.end, n.end):max(d.start, n.start)]):
                         continue
+                    if ";" in self.text[min(d.end, n.end):max(d.start, n.start)]:
+                        g += 60  # "In the first quarter we delivered 87,552; the second quarter was larger"
                     if g + extra < best_d:
                         best, best_d = d, g + extra
                 if best is not None:
