@@ -486,3 +486,12 @@ def test_a_date_across_a_semicolon_is_not_the_figures_when_its_own_clause_has_on
     got = facts("In the first quarter Zeekr delivered 87,552 vehicles; the second quarter was much larger.",
                 published="2025-08-20")
     assert [f[2:5] for f in got] == [("quarter", "2025-Q1", 87552.0)]
+
+
+def test_the_latest_span_after_a_dated_threshold():
+    got = records("Zeekr built its 1 millionth car on Feb. 3, 2026. Its output had passed 600,000 in April 2025, "
+                  "which means the latest 400,000 vehicles were built in about ten months.")
+    dur = [r for r in got if r["unit"] == "months"]
+    assert [(r["period"], r["from_threshold"], r["to_threshold"]) for r in dur] == \
+        [("2026-02-03", 600000.0, 1000000.0)]
+    assert [(r["scope"], r["period"]) for r in got if r["value"] == 600000.0] == [("cumulative", "2025-04")]

@@ -983,6 +983,10 @@ class DocumentReader:
         for lo, hi in spans:
             frm = to = None
             used: set[int] = set()
+            last = [p for p in portions if lo <= p.start < hi]
+            if last:  # "passed 600,000 in January, so the latest 400,000 were built in 10 months": the span
+                near = last[-1] if hi == n.start else last[0]
+                lo, hi = (near.end, hi) if hi == n.start else (lo, near.start)
             for a in volumes:
                 if not (lo <= a.start < hi):
                     continue
@@ -998,9 +1002,8 @@ class DocumentReader:
                 if frm is None and C.FROM_START.search(whole):
                     frm = 0.0
                 return frm, to, used, None
-            last = [p for p in portions if lo <= p.start < hi]
             if last:
-                return None, None, set(), last[-1 if hi == n.start else 0].value
+                return None, None, set(), near.value
         return (0.0 if C.FROM_START.search(whole) else None), None, set(), None
 
     def _dated_as_of(self, sent: Sentence) -> bool:
