@@ -495,3 +495,24 @@ def test_the_latest_span_after_a_dated_threshold():
     assert [(r["period"], r["from_threshold"], r["to_threshold"]) for r in dur] == \
         [("2026-02-03", 600000.0, 1000000.0)]
     assert [(r["scope"], r["period"]) for r in got if r["value"] == 600000.0] == [("cumulative", "2025-04")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Zeekr's first 1 million cars took more than a decade: its 1 millionth was built in March 2025.",
+     (10.0, "years", "lower", "a decade")),
+    ("Zeekr built its 1 millionth car on Jan. 13, 2026; the last 500,000 took about a year and a half.",
+     (1.5, "years", "approx", "a year and a half")),
+    ("Zeekr built its 1 millionth car on Jan. 13, 2026, one and a half years after its first delivery.",
+     (1.5, "years", "exact", "one and a half years")),
+    ("2026年1月13日，极氪第100万辆整车下线，用了五年多时间。", (5.0, "years", "lower", "五")),
+    ("2026年1月13日，极氪第100万辆整车下线，仅用了3年。", (3.0, "years", "exact", "3")),
+])
+def test_durations_in_words(text, expected):
+    doc = Document(text=text, published="2026-01-20")
+    got = [(x.value, x.unit, x.bound, x.number_text) for x in extract(doc) if x.unit in ("years", "months")]
+    assert got == [expected]
+
+
+def test_a_duration_with_no_milestone_is_not_a_volume_duration():
+    assert not [f for f in facts("Zeekr became profitable in the third quarter of 2025, roughly 18 months after "
+                                 "the launch of the 001.") if f[5] == "months"]

@@ -18,7 +18,7 @@ from ..errors import ExtractionTimeoutError
 from ..model import Document, Fact, Origin, Provenance
 from .dates import find_dates
 from .facts import DocumentReader, Extracted
-from .numbers import NumberMatch, drop_overlapping, find_numbers
+from .numbers import NumberMatch, drop_overlapping, duration_words, find_numbers
 from .tables import TableReader, table_runs
 from .text import finder_for, sentences
 
@@ -92,7 +92,8 @@ def extract(doc: Document, registry: Registry | None = None, *, time_limit: floa
     for lo, hi in _chunks(text, sents, low):  # only sentences that may hold a figure or a date are scanned
         part = text[lo:hi]
         ds = [d for d in find_dates(part, pub, ctx_year) if not _name_not_month(part, d)]
-        ns = drop_overlapping(find_numbers(part), ds) + multipliers(part)
+        ns = drop_overlapping(find_numbers(part), ds)
+        ns += multipliers(part) + drop_overlapping(duration_words(part), ns)
         dates += [_shift(d, lo) for d in ds]
         numbers += [_shift(n, lo) for n in ns]
     if not numbers:

@@ -152,8 +152,9 @@ QOQ = re.compile(r"quarter[\s-]on[\s-]quarter|quarter[\s-]over[\s-]quarter|\bqoq
 VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|vs\.?|against|above|below)\s+(?:[^.;%\d]{0,50}?"
                      r"\b)?(?:(\d{4})(?!\d)|"
                      r"(last year|the previous year|a year earlier|the prior year|the year before))")
-DURATION_UNIT = re.compile(r"^[\s-]*(?:calendar |full |straight )?(months?|days?|years?|weeks?)\b|^(天|个多?月|年多?)",
-                           re.I)
+DURATION_UNIT = re.compile(r"^[\s-]*(?:calendar |full |straight )?(?P<pre>and[ -]a[ -]half[ -])?"
+                           r"(?P<unit>months?|days?|years?|weeks?|decades?)(?P<post>[ -]and[ -]a[ -]half)?\b|"
+                           r"^(?P<zh>天|个多?月|年多?)", re.I)
 ZH_DURATION_UNIT = {"天": "days", "个月": "months", "个多月": "months", "年": "years", "年多": "years"}
 UP = re.compile(r"\b(?:up|rose|rise|rising|grew|grow\w*|gain\w*|increase\w*|jump\w*|climb\w*|higher|more|surg\w*|"
                 r"soar\w*)\b|增长|上升|提升|增加")

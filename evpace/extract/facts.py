@@ -1056,12 +1056,16 @@ class DocumentReader:
             if months is None:
                 return None
             value, unit, end = n.value * 12 + months, "months", n.end + m.end()
-        elif m.group(1) is None:
-            unit = C.ZH_DURATION_UNIT[m.group(2)]
+        elif m.group("unit") is None:
+            unit = C.ZH_DURATION_UNIT[m.group("zh")]
         else:
-            unit = m.group(1).lower().rstrip("s") + "s"
+            unit = m.group("unit").lower().rstrip("s") + "s"
+            if m.group("pre") or m.group("post"):  # "a year and a half", "one and a half years"
+                value, end = value + 0.5, n.end + m.end()
             if unit == "weeks":
                 value, unit = value * 7, "days"
+            elif unit == "decades":
+                value, unit, end = value * 10, "years", n.end + m.end()  # "more than a decade"
         frm, to, _, last = thresholds
         if last is not None:  # "the latest 400,000 took 10 months": the span ending at the maker's latest milestone
             top = max((f for f in facts + self.ctx.history.get(ent.entity_id, [])
@@ -1078,6 +1082,8 @@ class DocumentReader:
                      if f.entity_id == ent.entity_id and f.value == to and f.unit == "vehicles"]
             base = ended[0] if ended else base
             metric = base.metric if base else metric
+        if to is None:
+            return None  # "profitable roughly 18 months after the launch": no milestone, no volume duration
         # a duration is dated by the milestone it ends at, when that is the figure talked about
         period = base.period if base is not None and to is not None and base.value == to else ""
         if not period and to is not None:  # "17 months to deliver its first 50,000, a mark it passed in April 2021"

@@ -460,6 +460,31 @@ def find_numbers(text: str) -> list[NumberMatch]:
                         c.unit) for c in kept]
 
 
+_ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十", 0)} | {"两": 2}
+_DURATION_WORD = re.compile(
+    r"(?<![a-z])(an?)(?= (?:decade|year and a half|year-and-a-half)(?![a-z]))"
+    r"|(?:用了|仅用|只用|历时|花了|用时|耗时|不到|超过|近)(?:了)?([一二两三四五六七八九十]|\d{1,2})(?=年|个多?月)")
+
+
+def duration_words(text: str) -> list[NumberMatch]:
+    """The figures of durations that :func:`find_numbers` does not read: the "a" of "more than a decade" and "a
+    year and a half", and Chinese counts of years or months ("用了五年多", "用了5年", where 年 would be a date)."""
+    if not ("decade" in text or "a half" in text or "年" in text or "月" in text):
+        return []
+    p = _prepare(text)
+    out = []
+    for m in _DURATION_WORD.finditer(p):
+        g = 1 if m.group(1) else 2
+        s, e = m.start(g), m.end(g)
+        word = m.group(g)
+        value = 1.0 if g == 1 else float(word) if word.isdigit() else float(_ZH_DIGITS[word])
+        bound = _before(p, s)[1] if g == 1 else (
+            "lower" if p.startswith(("年多", "个多月"), e) or m.group(0).startswith("超过") else
+            "upper" if m.group(0).startswith("不到") else "approx" if m.group(0).startswith("近") else None)
+        out.append(_new_number(value, s - 1, e - 1, text[s - 1:e - 1], bound, False, False, None))
+    return out
+
+
 def overlaps(a: _Span | tuple[int, int], b: _Span | tuple[int, int]) -> bool:
     """True if two spans (objects with ``start``/``end`` or ``(start, end)`` tuples) share a character."""
     a0, a1 = a if isinstance(a, tuple) else (a.start, a.end)
