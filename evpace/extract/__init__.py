@@ -86,8 +86,11 @@ def extract(doc: Document, registry: Registry | None = None, *, time_limit: floa
     text = doc.text
     pub = _published(doc)
     ctx_year = None if pub else context_year(text)
-    sents = sentences(text)
     low = text.lower()
+    mentions = finder_for(registry).find(text, low)
+    if not mentions:
+        return []  # every fact is about a maker named in the text (aliases and cashtags included)
+    sents = sentences(text)
     dates, numbers = [], []
     for lo, hi in _chunks(text, sents, low):  # only sentences that may hold a figure or a date are scanned
         part = text[lo:hi]
@@ -101,7 +104,6 @@ def extract(doc: Document, registry: Registry | None = None, *, time_limit: floa
     numbers.sort(key=lambda n: n.start)
     if _THAT_YEAR_HINT in low:
         dates = that_year(text, dates)
-    mentions = finder_for(registry).find(text, low)
     reader = DocumentReader(text, pub, mentions, dates, numbers, registry)
     tables = {run[0].start: run for run in table_runs(text, sents)} if "|" in text else {}
     tab = TableReader(text, reader.low_text, pub, mentions, dates, numbers) if tables else None
