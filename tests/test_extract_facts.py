@@ -516,3 +516,18 @@ def test_durations_in_words(text, expected):
 def test_a_duration_with_no_milestone_is_not_a_volume_duration():
     assert not [f for f in facts("Zeekr became profitable in the third quarter of 2025, roughly 18 months after "
                                  "the launch of the 001.") if f[5] == "months"]
+
+
+def test_an_answer_counts_what_its_question_heading_asked():
+    text = ("## How many cars did Zeekr deliver in 2024?\n\nJust over 222,000, in its third year of sales.\n\n"
+            "## What is the 2026 target?\n\n300,000.\n")
+    got = facts(text, published="2026-01-10")
+    assert ("zeekr", "deliveries", "year", "2024", 222000.0, "vehicles", "lower", "actual") in got
+    assert [f[5:] for f in got if f[4] == 300000.0] == [("vehicles", "exact", "target")]
+    assert [f[2:4] for f in got if f[4] == 300000.0] == [("year", "2026")]
+
+
+def test_a_maker_named_only_in_a_counting_from_phrase_is_not_the_subject():
+    got = facts("Zeekr Group published its totals on Monday. About 736,000 had been delivered by the end of June "
+                "2026, counting from the first 001 handover.", published="2026-07-03")
+    assert [f[:5] for f in got] == [("zeekr", "deliveries", "cumulative", "2026-06", 736000.0)]

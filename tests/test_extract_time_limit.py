@@ -10,7 +10,7 @@ from evpace import api
 from evpace.errors import ExtractionTimeoutError
 from evpace.model import Document
 
-DENSE = "1,000 cars " * 3000  # 33 KB of figures and no sentence break
+DENSE = "Xiaomi " + "1,000 cars " * 3000  # 33 KB of figures and no sentence break (a maker named: it is read)
 
 
 def test_a_document_past_the_limit_is_an_error_naming_it():

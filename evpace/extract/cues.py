@@ -240,7 +240,7 @@ ASIDE = re.compile(r",\s*(?:whose|which|who)\b(?:[^;]{0,120}?,(?=\s*(?:delivered
 PLUPERFECT = re.compile(r"\bhad (?:\w+ )?(?:delivered|sold|produced|built|handed over|shipped)\s+(?:(?:a total of|"
                         r"just|only|some)\s+)?$")
 LIST_GLUE = re.compile(r"[^.;:\d]{0,30}?(?:,\s*(?:and\s+)?|\s+and\s+)")  # "... in June and " before the next figure
-SINCE_PHRASE = re.compile(r"since [^,.;]{0,60}")
+SINCE_PHRASE = re.compile(r"(?:since|counting from|counted from|starting from) [^,.;]{0,60}")
 
 
 _COMBINED: dict[int, re.Pattern[str]] = {}
@@ -377,6 +377,9 @@ NOT_SUBJECT_BEFORE = re.compile(r"(?:\bfrom|such as|including|\blike|\bthan|agai
                                 r"(?:[\w.&'’-]+(?:\s+[\w.&'’-]+)?(?:\s*,\s*|\s+and\s+|\s+or\s+))*$")
 CHANGE_NOUN = re.compile(r"\b(?:rebound|rise|fall|decline|drop|growth|jump|surge|slump|increase|decrease|"
                          r"deliveries|sales|volumes?|output|numbers|figures|record)\b")
+ANSWER_LEAD = re.compile(r"\W*(?:(?:yes|no)\W+)?(?:(?:just|well|a little|slightly|only)\s+)?(?:over|under|about|around|"
+                         r"roughly|nearly|almost|more than|less than|fewer than|some|close to|approximately|"
+                         r"an estimated|at least)?\s*")
 HEADING = re.compile(r"^\s*(?:#{1,6}\s|\*\*[^*]{1,80}\*\*\s*$)")
 IMPLIED = re.compile(r"\bimpl(?:y|ies|ied|ying)\b[^.;:]{0,60}$")  # "the range implies ... roughly 63,000 a month"
 RECALL = re.compile(r"\brecall(?:s|ed|ing)?\b[^.;]{0,60}$")  # "a recall, which covers about 11,400 vehicles"

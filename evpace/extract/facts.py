@@ -77,6 +77,7 @@ class _Ctx:
     day: str = ""  # the last day-precise date a figure was dated by ("on the same day")
     intro: tuple[str, str, str, bool] | None = None  # (kind, scope, period, partial) of a list's intro ("expects:")
     listed: list = field(default_factory=list)  # the makers of the last sentence that named several, in order
+    question: tuple[str, str, str, str] | None = None  # (metric, kind, scope, period) of a question heading
 
 
 @lru_cache(maxsize=256)
@@ -131,6 +132,9 @@ class DocumentReader:
         if self.ctx.intro is not None and not C.BULLET.match(low):
             self.ctx.intro = None  # the list an intro line opened has ended
         out = self._facts(sent, low, ms, ds, nums) if nums else []
+        question, self.ctx.question = self.ctx.question, None
+        if question is not None and out:
+            out = self._answer(sent, out, question, bool(ds))
         if ms:
             self._set_subject(ms, sent, out)
             named = list({m.entity_id: m for m in ms if any(f.entity_id == m.entity_id for f in out)}.values())
@@ -153,6 +157,10 @@ class DocumentReader:
             if d.precision in ("month", "quarter", "half", "year") and getattr(d, "qualifier", None) != "estimate" \
                     and not _is_event(self, d):
                 self.ctx.period, self.ctx.scope = d.period, _scope_of(d.precision)
+        if not out and low.rstrip().endswith(("?", "？")) and self._is_heading(sent):
+            d = ds[-1] if ds else None  # "How many cars did Xiaomi deliver in 2024?": what the answer counts
+            self.ctx.question = (C.nearest_keyword(C.METRIC_RES, low, len(low)) or "", C.kind_of(low, ""),
+                                 _scope_of(d.precision) if d else "", d.period if d else "")
         if not out and (low.rstrip().endswith(":") or (not nums and len(low) < 90)):
             # a heading such as "Deliveries in July:" sets the metric and period of a list
             metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
@@ -166,6 +174,21 @@ class DocumentReader:
                 self.ctx.intro = (kind, _scope_of(d.precision) if d else "", d.period if d else "",
                                   bool(C.PARTIAL_PERIOD.search(low)))
         return out
+
+    def _answer(self, sent: Sentence, out: list[Extracted], question: tuple[str, str, str, str],
+                dated: bool) -> list[Extracted]:
+        """The figure an answer opens with ("Just over 139,000, in nine months of sales.") counts what the
+        question heading above asked for: its metric, its kind (a target, a forecast) and, when the answer
+        names no date, its period."""
+        metric, kind, scope, period = question
+        first = out[0]
+        if first.unit != "vehicles" or not C.ANSWER_LEAD.fullmatch(self.low_text, sent.start, first.start):
+            return out
+        changed = replace(first, metric=metric or first.metric,
+                          kind=kind if kind != "actual" and first.kind == "actual" else first.kind)
+        if period and not dated:
+            changed = replace(changed, scope=scope, period=period)
+        return [changed] + out[1:]
 
     def _is_heading(self, sent: Sentence) -> bool:
         """A heading: "### June deliveries", "**Q3 2025 at a glance**", or a short line of its own with no
@@ -662,15 +685,15 @@ class DocumentReader:
         if C.SUBJECT_REF.search(head) and not [m for m in ms if m.end <= n.start]:
             return self._subject_for(head)  # "the automaker had delivered ... since the Li ONE went on sale"
         before_any = [m for m in ms if m.end <= n.start]
-        after = [m for m in ms if m.start >= n.end and m.start < clause[1]]
+        after = [m for m in ms if m.start >= n.end and m.start < clause[1] and not self._in_since(m, sent)]
         if after and not before_any and not (self.ctx.org is not None and C.CAUSE_BETWEEN.search(
                 self.low_text[n.end:after[0].start])):
             return after[0]  # not "rose 40.8% as the Maextro S800 ... added": a cause, not the subject
         if before_any:
             return before_any[-1]
         sent_head = self.low_text[sent.start:n.start]
-        if ms and not C.SUBJECT_LEAD.match(sent_head):
-            return None
+        if ms and not C.SUBJECT_LEAD.match(sent_head) and not all(self._in_since(m, sent) for m in ms):
+            return None  # (a maker named only in "counting from the first SU7 handover" is not another subject)
         if C.GENERIC_SUBJECT.search(sent_head) and not C.SUBJECT_REF.search(sent_head):
             return None
         return self._subject_for(sent_head)
