@@ -531,3 +531,17 @@ def test_a_maker_named_only_in_a_counting_from_phrase_is_not_the_subject():
     got = facts("Zeekr Group published its totals on Monday. About 736,000 had been delivered by the end of June "
                 "2026, counting from the first 001 handover.", published="2026-07-03")
     assert [f[:5] for f in got] == [("zeekr", "deliveries", "cumulative", "2026-06", 736000.0)]
+
+
+@pytest.mark.parametrize("text", [
+    "Zeekr aims to add 1,000 charging stations in 2026, bringing its total to more than 3,300.",
+    "Zeekr now runs 3,900 charging stations and plans to open another 600 by the end of the year.",
+    "Zeekr had 1,200 stores at the end of June, of which more than 400 are in lower-tier cities.",
+])
+def test_a_bare_figure_after_a_count_of_stations_or_stores_is_not_a_volume(text):
+    assert not [f for f in facts(text) if f[5] == "vehicles"]
+
+
+def test_a_bare_figure_after_a_vehicle_noun_is_still_a_volume():
+    got = facts("Zeekr opened 40 stores and delivered 27,011 cars in November, up from 25,049 in October.")
+    assert {f[4] for f in got if f[5] == "vehicles"} == {27011.0, 25049.0}

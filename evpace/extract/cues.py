@@ -130,6 +130,11 @@ NOT_VOLUME_AFTER = re.compile(
     r"volts?|v|swaps|charges|orders? backlog|applications|signatures|votes|downloads|partners|dealers|points)\b|"
     r"\s*(?:匹|千瓦|公里|千米|度电|座|家|个|万元|元)",
     re.IGNORECASE)
+COUNT_NOUN = re.compile(r"\b(?:(?P<other>stations|stores|store openings|chargers|charging piles|piles|showrooms|"
+                        r"outlets|service cent(?:er|re)s|dealers|dealerships|employees|staff|workers|engineers|patents|"
+                        r"users|members|followers|cities|countries)|(?P<vehicle>vehicles?|units?|cars?|evs?|nevs?|"
+                        r"suvs?|sedans?|deliveries|delivered|sales|sold|orders|output|produced|built|volume|"
+                        r"models?|trucks?|registrations))\b")
 PERCENT_SKIP = re.compile(r"^\s*(?:market )?(?:share|stake|margin|penetration|rate|discount|interest|owned|equity|"
                           r"of (?:the|its|their|total|all|china|nio|\w+-brand)|gross|net|profit|tariff|tax|"
                           r"down payment|higher on|lower on|in (?:hong kong|new york|pre-market|trading))", re.I)

@@ -175,6 +175,13 @@ class DocumentReader:
                                   bool(C.PARTIAL_PERIOD.search(low)))
         return out
 
+    def _counts_something_else(self, sent: Sentence, n: NumberMatch) -> bool:
+        """A bare figure whose nearest count noun before it, in its sentence, is not a vehicle one ("3,900
+        supercharging stations ... another 600 by the end of the year")."""
+        lo = max(sent.start, n.start - 120)
+        nouns = list(C.COUNT_NOUN.finditer(self.low_text, lo, n.start))
+        return bool(nouns) and nouns[-1].group("other") is not None
+
     def _answer(self, sent: Sentence, out: list[Extracted], question: tuple[str, str, str, str],
                 dated: bool) -> list[Extracted]:
         """The figure an answer opens with ("Just over 139,000, in nine months of sales.") counts what the
@@ -413,6 +420,8 @@ class DocumentReader:
                 continue  # "reaching the midpoint would require roughly 50,000": not a reported figure
             if n.unit is None and C.NOT_VOLUME_AFTER.match(after) or C.TYPICAL_PERIOD_AFTER.match(self.low_text, n.end):
                 continue  # "roughly 9,000 units in a typical month": an average
+            if n.unit is None and self._counts_something_else(sent, n):
+                continue  # "add 1,000 swap stations, bringing its total to more than 3,300": stations
             if n.text[:1] == "+" or C.TICKER_AFTER.match(self.low_text, n.end) or self._retracted(sent, n):
                 continue  # "(+15 units)": a difference; "1810.HK": a stock code
             if C.CAPACITY.search(before[-30:] + self.low_text[n.end:n.end + 25]) and "capacity" in (
