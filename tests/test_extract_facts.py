@@ -545,3 +545,19 @@ def test_a_bare_figure_after_a_count_of_stations_or_stores_is_not_a_volume(text)
 def test_a_bare_figure_after_a_vehicle_noun_is_still_a_volume():
     got = facts("Zeekr opened 40 stores and delivered 27,011 cars in November, up from 25,049 in October.")
     assert {f[4] for f in got if f[5] == "vehicles"} == {27011.0, 25049.0}
+
+
+def test_a_newsletter_list_under_a_month_heading_with_comparison_months():
+    text = ("**February deliveries, at a glance**\n\n"
+            "* **Zeekr** handed over 30,453 cars, level with January (+0.3%) and up 570% on a February 2024 "
+            "that the holiday had emptied.\n"
+            "* **Leapmotor** delivered 25,287, nearly four times its total of a year ago, and 50,457 since "
+            "January 1.\n"
+            "* **Xiaomi** delivered 14,039, up 86.9% on the year and 17.6% on the month.\n"
+            "* Reader survey: 1,240 of you replied.\n")
+    got = records(text, published="2025-03-03")
+    vol = {(r["entity_id"], r["value"]): (r["scope"], r["period"]) for r in got if r["unit"] == "vehicles"}
+    assert vol == {("zeekr", 30453.0): ("month", "2025-02"), ("leapmotor", 25287.0): ("month", "2025-02"),
+                   ("leapmotor", 50457.0): ("ytd", "2025-01/2025-02"), ("xiaomi", 14039.0): ("month", "2025-02")}
+    changes = {r["value"]: r["change"] for r in got if r["unit"] == "percent"}
+    assert changes == {0.3: "mom", 570.0: "yoy", 86.9: "yoy", 17.6: "mom"}

@@ -127,7 +127,8 @@ NOT_VOLUME_AFTER = re.compile(
     r"kilometers?|kilometres?|km|miles|people|users|owners|customers|members|shares|seats|hours|minutes|seconds|"
     r"yuan|dollars|euros|times|percent|models|trims|variants|lines|plants|factories|suppliers|followers|views|"
     r"likes|pages|tops|chips|horsepower|hp|nm|kw|kwh|mah|gb|tb|pixels|inches|liters|litres|tons|tonnes|kg|"
-    r"volts?|v|swaps|charges|orders? backlog|applications|signatures|votes|downloads|partners|dealers|points)\b|"
+    r"volts?|v|swaps|charges|orders? backlog|applications|signatures|votes|downloads|partners|dealers|points|"
+    r"you|respondents|readers|subscribers)\b|"
     r"\s*(?:匹|千瓦|公里|千米|度电|座|家|个|万元|元)",
     re.IGNORECASE)
 COUNT_NOUN = re.compile(r"\b(?:(?P<other>stations|stores|store openings|chargers|charging piles|piles|showrooms|"
@@ -148,10 +149,12 @@ DOWN = re.compile(r"\b(?:down|fell|fall(?:s|ing)?|decline\w*|decrease\w*|dropp?\
                   r"shrank|shrink\w*|slipp?\w*|contract\w*|dipp?\w*|tumbl\w*|below|less than|fewer)\b|"
                   r"下降|下滑|减少|同比减")
 YOY = re.compile(r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|\byoy\b|\by/y\b|from a year (?:earlier|ago)|"
-                 r"(?:same|year-ago) (?:month|period|quarter)|a year (?:earlier|ago)|last year's|同比")
+                 r"(?:same|year-ago) (?:month|period|quarter)|a year (?:earlier|ago)|last year's|on the year\b|同比")
 MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|\bm/m\b|from the previous month|"
-                 r"previous month|sequential\w*|(?:from|than(?: in)?|above|below|over|versus|vs\.?|compared with|on) "
-                 r"(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|环比")
+                 r"previous month|sequential\w*|on the month\b|"
+                 r"(?:from|than(?: in)?|above|below|over|versus|vs\.?|compared with|on|level with|in line with) "
+                 r"(?:an? )?(?:january|february|march|april|may|june|july|august|september|october|november|"
+                 r"december)\b|环比")
 QOQ = re.compile(r"quarter[\s-]on[\s-]quarter|quarter[\s-]over[\s-]quarter|\bqoq\b|\bq/q\b|from the previous quarter|"
                  r"previous quarter")
 VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|vs\.?|against|above|below)\s+(?:[^.;%\d]{0,50}?"
@@ -205,7 +208,7 @@ PREVIOUS_YEARS = re.compile(r"\b(?:the )?(?:previous|prior|preceding) year(?:'s|
 HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|(?<!handed )(?<!hand )(?<!hands )"
                        r"(?<!turned )\bover\s+(?:the\s+)?$")  # what a change is measured from
 PER_YEAR_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) year(?! (?:ago|earlier|before))")
-PERCENT_ON_BASE = re.compile(r"(?:%|percent|per cent)\s+(?:\w+\s+)?on\s+(?:the\s+)?$")  # "a rise of 70% on 2023"
+PERCENT_ON_BASE = re.compile(r"(?:%|percent|per cent)\s+(?:\w+\s+)?on\s+(?:the\s+|an?\s+)?$")  # "a rise of 70% on 2023"
 TYPICAL_PERIOD_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:in|during)\s+(?:a|an)\s+(?:typical|average|"
                                   r"normal|good|bad|usual)\s+(?:month|quarter|week|year)")  # an average, no period
 FROM_MAKER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:came|come|were|was)\s+from\s+(?:the\s+)?$")
@@ -320,7 +323,8 @@ QUARTER_TO = re.compile(r"(?:three months|quarter) (?:to|ended|ending|through) (
                         r"april|may|june|july|august|september|october|november|december)")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
-COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|over|versus|vs\.?|compared (?:with|to)|against)\s+(?:the\s+)?"
+COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|over|versus|vs\.?|compared (?:with|to)|against|level with|"
+                           r"in line with|on a par with|on par with|similar to)\s+(?:the\s+)?"
                            r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$")
 TARGET_CONTEXT = re.compile(r"\brange\b|target|goal|guidance|aim|plan|ambition")
 

@@ -532,6 +532,9 @@ class DocumentReader:
             if g >= 0 and d.start >= n.end and any(n.end <= x.start and x.end <= d.start for x in ds) and any(
                     n.end <= o.start < d.start for o in nums):
                 return -1  # "nearly 25k cars, and Q2 deliveries of 72k were up, because Q1 was bad": not Q1
+            if g >= 0 and d.start >= n.end and d.precision == "ytd" and any(
+                    n.end <= o.start and 0 <= d.start - o.end <= 12 for o in nums):
+                return -1  # "delivered 25,287, ..., and 50,457 since January 1": the later figure's total
             return g if g < 0 or d.start >= n.end else g + 10
 
         eligible, announced = [], []
