@@ -561,3 +561,37 @@ def test_a_newsletter_list_under_a_month_heading_with_comparison_months():
                    ("leapmotor", 50457.0): ("ytd", "2025-01/2025-02"), ("xiaomi", 14039.0): ("month", "2025-02")}
     changes = {r["value"]: r["change"] for r in got if r["unit"] == "percent"}
     assert changes == {0.3: "mom", 570.0: "yoy", 86.9: "yoy", 17.6: "mom"}
+
+
+def test_continental_number_format_is_read_for_the_whole_document():
+    text = ("Zeekr delivered 224.133 vehicles in 2025, 0,9 % more than in 2024 (222.123). In December alone it "
+            "handed over 30.267 cars, an increase of 11,3 % year-on-year. Its group sold around 4,6 million "
+            "cars (2024: 4,27 million).")
+    got = records(text, published="2026-01-09")
+    vol = {(r["value"], r["scope"], r["period"]) for r in got if r["unit"] == "vehicles"}
+    assert {(224133.0, "year", "2025"), (222123.0, "year", "2024"), (30267.0, "month", "2025-12")} <= vol
+    assert {r["value"] for r in got if r["unit"] == "percent"} == {0.9, 11.3}
+    assert all(text[r["start"]:r["end"]] == r["text"] for r in got)
+
+
+def test_an_english_document_keeps_its_decimal_points():
+    got = facts("Zeekr delivered 1.234 million vehicles in 2025, up 5.2 % on 2024's 1,172,800.",
+                published="2026-01-09")
+    assert {f[4] for f in got if f[5] == "vehicles"} == {1234000.0, 1172800.0}
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Zeekr, the Geely-backed maker of premium brands, delivered about 58,900 vehicles in 2025.", 58900.0),
+    ("Zeekr went the other way: 40,634 deliveries in 2025, a fall of 18.8 %.", 40634.0),
+    ("Zeekr's Ningbo plant, counted as wholesale by the passenger car association, sold 85,172 units in 2025.",
+     85172.0),
+])
+def test_words_in_an_appositive_do_not_make_the_subject_generic(text, value):
+    assert value in [f[4] for f in facts(text, published="2026-01-09") if f[5] == "vehicles"]
+
+
+def test_a_month_told_alone_does_not_become_the_period_of_what_follows():
+    text = ("Zeekr delivered 224,133 vehicles in 2025. In December alone it handed over 30,267 cars. "
+            "XPeng more than doubled its volume to 429,445 deliveries.")
+    got = facts(text, published="2026-01-09")
+    assert ("xpeng", "deliveries", "year", "2025", 429445.0) in [f[:5] for f in got]

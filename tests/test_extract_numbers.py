@@ -71,6 +71,8 @@ CASES = [
     ("Sales rose 34% on the month.", "34%", 34, None, True, False, None),
     ("Sales rose 34 percent on the month.", "34 percent", 34, None, True, False, None),
     ("Sales rose 34 per cent on the month.", "34 per cent", 34, None, True, False, None),
+    ("Sales rose 34 % on the month.", "34 %", 34, None, True, False, None),
+    ("Sales fell −7.1 % in 2025.", "−7.1 %", -7.1, None, True, False, None),
     ("Margins changed by -5.2% in the quarter.", "-5.2%", -5.2, None, True, False, None),
     ("Its share gained 2.5 percentage points.", "2.5 percentage points", 2.5, None, True, False, "pp"),
     ("Volume grew 2.3 times from a year ago.", "2.3 times", 2.3, None, False, False, "times"),

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import time
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -64,6 +65,28 @@ def context_year(text: str) -> int | None:
     return int(years.most_common(1)[0][0]) if years else None
 
 
+_EU_DECIMAL = re.compile(r"(?<![\d.,])\d{1,3},\d{1,2}(?![\d,])\s?(?:%|％|per ?cent|million|billion|mio\b|mrd\b)")
+_EU_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d]|,\d)")
+_EN_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d]|\.\d)")
+_EN_DECIMAL = re.compile(r"(?<![\d.,])\d{1,3}\.\d{1,2}(?![\d.])\s?(?:%|％|per ?cent|million|billion)")
+_SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
+
+
+def _swap(m: re.Match) -> str:
+    return "," if m.group() == "." else "."
+
+
+def decimal_comma(text: str) -> bool:
+    """Does the text write numbers the continental way, a dot for thousands and a comma for decimals
+    ("596.555 vehicles, 103,1 % more")? Decided for the whole document: decimal commas must occur, and
+    continental forms must outnumber English ones ("1,234", "5.2%") more than twice."""
+    if "," not in text or not _EU_DECIMAL.search(text):
+        return False
+    eu = len(_EU_DECIMAL.findall(text)) + len(_EU_THOUSANDS.findall(text))
+    en = len(_EN_THOUSANDS.findall(text)) + len(_EN_DECIMAL.findall(text))
+    return eu >= 3 and eu > 2 * en
+
+
 def _published(doc: Document) -> dt.date | None:
     try:
         return dt.date.fromisoformat(doc.published) if doc.published else None
@@ -92,10 +115,15 @@ def extract(doc: Document, registry: Registry | None = None, *, time_limit: floa
         return []  # every fact is about a maker named in the text (aliases and cashtags included)
     sents = sentences(text)
     dates, numbers = [], []
+    continental = decimal_comma(text)
     for lo, hi in _chunks(text, sents, low):  # only sentences that may hold a figure or a date are scanned
         part = text[lo:hi]
         ds = [d for d in find_dates(part, pub, ctx_year) if not _name_not_month(part, d)]
-        ns = drop_overlapping(find_numbers(part), ds)
+        if continental:  # "596.555 vehicles, 103,1 % more": read with the separators swapped (same offsets)
+            ns = [replace(n, text=part[n.start:n.end]) for n in find_numbers(_SEPARATOR.sub(_swap, part))]
+            ns = drop_overlapping(ns, ds)
+        else:
+            ns = drop_overlapping(find_numbers(part), ds)
         ns += multipliers(part) + drop_overlapping(duration_words(part), ns)
         dates += [_shift(d, lo) for d in ds]
         numbers += [_shift(n, lo) for n in ns]

@@ -87,7 +87,7 @@ MARKET = re.compile(r"\bmarket\b|\bindustry\b|nationwide|\bnational\b|\bcountry'
 GENERIC_SUBJECT = re.compile(r"^\W*(?:several|many|some|other|these|those|all|both|most|few|the other)\b|"
                              r"\b(?:upstarts|automakers|carmakers|companies|makers|brands|players|rivals|peers|"
                              r"startups|start-ups|manufacturers)\b")
-GENERIC_BETWEEN = re.compile(r"\b(?:the other \w+|the others|the rest|"
+GENERIC_BETWEEN = re.compile(r"\b(?:the other (?!way|hand|side|direction)\w+|the others|the rest|"
                              r"(?:several|many)(?!\s+(?:brokers|analysts|investors|observers|people|banks|economists|"
                              r"times|months|years|weeks|days))|other (?:automakers|brands|"
                              r"makers|carmakers|upstarts)|(?:automakers|carmakers|manufacturers|makers|(?<!its )brands|"
@@ -232,6 +232,10 @@ CONSENSUS = re.compile(r"\bconsensus\b|\bstreet\b|\bbrokerages?\b|\banalysts?\b"
 # "(2023: 947,742)", "(2023: about 144,200)": the year before, in passing
 LABELLED_BEFORE = re.compile(r"[(（]\s*[^()（）]{1,12}[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|"
                              r"some|~)?\s*$")
+# "4.6 million NEVs (2024: 4.27 million)": the prior year's figure labelled after this year's
+PRIOR_YEAR_LABEL = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\(\s*((?:19|20)\d\d)\s*[:：]")
+ALONE_BEFORE = re.compile(r"\b(?:in|during|for)\s+[\w.]+(?:\s+\d{4})?\s+alone\b[^.;]*$")  # "In December alone it ..."
+ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")
 # "its total for the first eleven months to 441,995": the date is the later figure's
 DATE_THEN_FIGURE = re.compile(r"\s*(?:to|at|of|was|were|stood at|came to|reached|hit)\s+(?:about\s+|around\s+|"
@@ -323,7 +327,7 @@ QUARTER_TO = re.compile(r"(?:three months|quarter) (?:to|ended|ending|through) (
                         r"april|may|june|july|august|september|october|november|december)")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
-COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|over|versus|vs\.?|compared (?:with|to)|against|level with|"
+COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|\bas in|over|versus|vs\.?|compared (?:with|to)|against|level with|"
                            r"in line with|on a par with|on par with|similar to)\s+(?:the\s+)?"
                            r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$")
 TARGET_CONTEXT = re.compile(r"\brange\b|target|goal|guidance|aim|plan|ambition")

@@ -335,7 +335,9 @@ class DocumentReader:
             self.ctx.period, self.ctx.scope = changes[0].period, changes[0].scope
         if vol:
             dated = [f for f in vol if f.period and f.kind == "actual" and f.scope not in ("cumulative", "ytd")]
-            if dated:  # the sentence's main figure sets the period later sentences inherit
+            if dated and not C.ALONE_AFTER.match(self.low_text, dated[0].end) and not C.ALONE_BEFORE.search(
+                    self.low_text, max(sent.start, dated[0].start - 40), dated[0].start):
+                # the sentence's main figure sets the period later sentences inherit (not "in December alone")
                 self.ctx.period, self.ctx.scope = dated[0].period, dated[0].scope
             days = [f for f in vol if len(f.period) == 10]
             if days:
@@ -555,8 +557,14 @@ class DocumentReader:
             own = [d for d, _ in eligible if 0 <= n.start - d.end <= 4 and self.text[d.end:n.start].rstrip() in
                    ("'s", "’s") or 0 < n.start - d.end <= 60 and C.WHEN_AFTER_DATE.match(self.low_text, d.end)
                    and not any(d.end <= o.start < n.start for o in nums)]  # "in March, when it handed over 41,053"
-            if own:
-                out[n.start] = own[0]
+            paren = [d for d, _ in eligible if 0 < n.start - d.end <= 3 and self.text[d.end:n.start].strip() == "("]
+            if own or paren:  # "103.1% more than in 2024 (293,724)": the year's own figure
+                out[n.start] = (own or paren)[0]
+                continue
+            label = C.PRIOR_YEAR_LABEL.match(self.text, n.end)
+            if label and _is_year(label.group(1)):  # "4.6 million (2024: 4.27 million)": the next year's
+                year = str(int(label.group(1)) + 1)
+                out[n.start] = _Pseudo(n.end, n.end, "", year, "year")
         owned = list(out.values())
         asides = self._asides(max(0, min((x.start for x in nums), default=0) - 300),
                               max((x.end for x in nums), default=0) + 300)
@@ -825,6 +833,10 @@ class DocumentReader:
         if m is None:
             return None
         between = self.low_text[max(m.end, sent.start):n.start] if m.end <= n.start else ""
+        comma = between.find(",")
+        app = C.APPOSITIVE.match(self.text, m.end + comma, n.start) if 0 <= comma <= 30 else None
+        if app is not None:  # "HIMA, the Huawei-led alliance of brands, delivered": the appositive describes it
+            between = between[:comma] + self.low_text[app.end(1) + 1:n.start]
         if C.MARKET.search(between) or (not ms and C.MARKET.search(low[:rel])) or (
                 forced is None and C.GENERIC_BETWEEN.search(between)):
             return None
@@ -1209,6 +1221,10 @@ def _is_event(reader: DocumentReader, d) -> bool:
                 C.SINCE_BEFORE_DATE.search(low[max(0, d.start - 70):d.start]) or
                 (C.EVENT_VERB_BEFORE.search(low[max(0, d.start - 25):d.start]) and
                  C.EVENT_RESULTS_AFTER.match(low[d.end:d.end + 14])))
+
+
+def _is_year(y: str) -> bool:
+    return y.isdigit() and 1990 <= int(y) <= 2039
 
 
 def _year_back(period: str, to: str | None = None) -> str:

@@ -114,7 +114,7 @@ _TAIL_CJK = frozenset("辆台元美港欧日人以多％")
 _NOUNS = frozenset("units vehicles cars evs nevs deliveries".split())
 # First words after a space that may continue a figure (see _TAIL_RE); anything else ends it.
 _TAIL_WORDS = frozenset(
-    "percentage pp ppt ppts per percent pct times fold us u.s. hong yuan rmb cny usd eur hkd inr dollar "
+    "% ％ percentage pp ppt ppts per percent pct times fold us u.s. hong yuan rmb cny usd eur hkd inr dollar "
     "dollars euro euros rupee rupees yen new electric passenger plug-in hybrid pure pure-electric "
     "all-electric fully fully-electric battery battery-electric smart commercial nev ev bev phev unit units "
     "vehicle vehicles car cars auto autos evs nevs bevs phevs erev erevs truck trucks bus buses deliveries "
