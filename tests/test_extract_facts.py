@@ -595,3 +595,21 @@ def test_a_month_told_alone_does_not_become_the_period_of_what_follows():
             "XPeng more than doubled its volume to 429,445 deliveries.")
     got = facts(text, published="2026-01-09")
     assert ("xpeng", "deliveries", "year", "2025", 429445.0) in [f[:5] for f in got]
+
+
+def test_indian_business_press_style():
+    text = ("MUMBAI: Zeekr reported a 5.5 per cent on-year decline in its despatches for September at 1,96,270 "
+            "units. For the July-September quarter, its sales stood at 5.14 lakh units, 1.8 per cent lower "
+            "on-year. Its sales for CY25 so far are over 12.5 lakh units.\n\n"
+            "The rivals had a stronger month. Leapmotor delivered 66,657 units, up 97.4 per cent on-year, taking "
+            "its January-September volumes to 3,95,516 units. For the quarter, its deliveries more than doubled "
+            "on-year to 1,73,852 units. Xiaomi handed over more than 40,000 units, over three times its "
+            "September 2024 tally.")
+    got = {(r["entity_id"], r["value"]): r for r in records(text, published="2025-10-02")}
+    assert [got["zeekr", v]["metric"] for v in (196270.0, 514000.0)] == ["sales", "sales"]
+    assert (got["zeekr", -5.5]["change"], got["zeekr", -1.8]["period"]) == ("yoy", "2025-Q3")
+    assert (got["zeekr", 1250000.0]["scope"], got["zeekr", 1250000.0]["period"]) == ("ytd", "2025-01/2025-09")
+    assert got["leapmotor", 66657.0]["period"] == "2025-09"
+    assert got["leapmotor", 395516.0]["period"] == "2025-01/2025-09"
+    assert got["leapmotor", 173852.0]["period"] == "2025-Q3"
+    assert (got["xiaomi", 40000.0]["scope"], got["xiaomi", 40000.0]["period"]) == ("month", "2025-09")

@@ -11,6 +11,7 @@ from functools import lru_cache
 METRIC_RES = {
     "deliveries": re.compile(r"deliver\w*|hand(?:ed|s|ing)?[\s-]?over\w*|handovers?|交付|交车"),
     "sales": re.compile(r"\bsold\b|\bsales?\b|\bsell(?:s|ing)?\b|wholesale\w*|retail\b|shipments?|\bshipped\b"
+                        r"|\bd[ei]spatch(?:es|ed)\b"
                         r"|registrations?|销量|销售|售出|批发|零售"),
     "production": re.compile(r"produc(?:ed|es|ing|tion)\b|rolled off|roll(?:s|ed)? off|came off|comes? off|"
                              r"off the (?:assembly |production )?line|\bbuilt\b|\bbuild(?:s|ing)?\b|"
@@ -138,7 +139,8 @@ COUNT_NOUN = re.compile(r"\b(?:(?P<other>stations|stores|store openings|chargers
                         r"models?|trucks?|registrations))\b")
 PERCENT_SKIP = re.compile(r"^\s*(?:market )?(?:share|stake|margin|penetration|rate|discount|interest|owned|equity|"
                           r"of (?:the|its|their|total|all|china|nio|\w+-brand)|gross|net|profit|tariff|tax|"
-                          r"down payment|higher on|lower on|in (?:hong kong|new york|pre-market|trading))", re.I)
+                          r"down payment|(?:higher|lower) on(?![\s-](?:year|month|the year|the month|quarter))|"
+                          r"in (?:hong kong|new york|pre-market|trading))", re.I)
 PERCENT_SKIP_BEFORE = re.compile(r"(?:account(?:ed|ing|s)? for|represent\w*|share of|stake of|margin of|making up|"
                                  r"made up|make up|comprising|penetration of|rate of|shares? (?:\w+ )?(?:rose|fell|"
                                  r"gained|lost|slipped|jumped|climbed|closed|dropped|risen|were up|were down)|"
@@ -148,8 +150,9 @@ PERCENT_SKIP_BEFORE = re.compile(r"(?:account(?:ed|ing|s)? for|represent\w*|shar
 DOWN = re.compile(r"\b(?:down|fell|fall(?:s|ing)?|decline\w*|decrease\w*|dropp?\w*|lower|slid\w*|slump\w*|plung\w*|"
                   r"shrank|shrink\w*|slipp?\w*|contract\w*|dipp?\w*|tumbl\w*|below|less than|fewer)\b|"
                   r"下降|下滑|减少|同比减")
-YOY = re.compile(r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|\byoy\b|\by/y\b|from a year (?:earlier|ago)|"
-                 r"(?:same|year-ago) (?:month|period|quarter)|a year (?:earlier|ago)|last year's|on the year\b|同比")
+YOY = re.compile(r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|\byoy\b|\by/y\b|(?<!year )\bon-year\b|"
+                 r"from a year (?:earlier|ago)|(?:same|year-ago) (?:month|period|quarter)|a year (?:earlier|ago)|"
+                 r"last year's|on the year\b|同比")
 MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|\bm/m\b|from the previous month|"
                  r"previous month|sequential\w*|on the month\b|"
                  r"(?:from|than(?: in)?|above|below|over|versus|vs\.?|compared with|on|level with|in line with) "
@@ -185,7 +188,8 @@ TO_BEFORE = re.compile(r"(?:\bto|reach\w*|hit|cross\w*|pass\w*|top\w*|clear\w*|\
 CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|, but\b|, and\b| but | compared with |, versus ")
 MONTHLY = re.compile(r"\bmonthly\b|in a single month|\ba month\b|per month|单月|月度")
 ZH_MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-—–~至到]\s*(\d{1,2})\s*月")
-METRIC_NOUN_AFTER = re.compile(r"^[\s-]*(?:\w+\s+)?(?:deliveries|sales|volume|output|production|shipments|orders)\b")
+METRIC_NOUN_AFTER = re.compile(r"^[\s-]*(?:\w+\s+)?(?:deliveries|sales|volumes?|output|production|shipments|orders|"
+                               r"despatches|dispatches)\b")
 LOWER_VERB_BEFORE = re.compile(r"(?:cross(?:es|ed|ing)?|pass(?:es|ed|ing)?|break(?:s|ing)?|broke|top(?:s|ped|ping)?|"
                                r"surpass\w*|exceed\w*)\s+$")
 RANGE_BETWEEN = re.compile(r"^\s*(?:to|-|–|—|and|~|至|到)\s*$")
@@ -214,7 +218,7 @@ TYPICAL_PERIOD_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:in|durin
 FROM_MAKER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:came|come|were|was)\s+from\s+(?:the\s+)?$")
 FORMER_LATTER = re.compile(r"\bthe (former|latter)(?:'s|’s)?\b")
 # "fell well short of its fourth-quarter total", "flat on Jan"
-DATE_BASE_BEFORE = re.compile(r"(?:short of|ahead of|behind|exceed\w*|beat\w*|surpass\w*|topp\w*|past)\s+"
+DATE_BASE_BEFORE = re.compile(r"(?:short of|ahead of|behind|exceed\w*|beat\w*|surpass\w*|topp\w*|past|times)\s+"
                               r"(?:its|the|their)\s+$|\b(?:flat|unchanged|up|down|higher|lower)\s+on\s+$|"
                               r"\b(?:double|triple|twice|half|quadruple)\s+(?:the|its|their)\s+$")
 # "203,938 in the first half and 202,405 in the second"
@@ -224,7 +228,7 @@ NEXT_OF_LIST = re.compile(r"\b(?:in|during|for) the (second|third|fourth)\b(?!\s
 CARRY_BEFORE = re.compile(r"\bcan (?:carry|hold|transport|seat|accommodate|store)\s+(?:up to\s+|about\s+|"
                           r"around\s+|some\s+|more than\s+)?$")
 CHANGE_WORD_AFTER = re.compile(r"\s*(?:(?:year|month|quarter)[\s-](?:on|over)[\s-](?:year|month|quarter)|yoy|y/y|"
-                               r"mom|m/m|qoq|q/q)?\s*")
+                               r"mom|m/m|qoq|q/q|on-year|on-month)?\s*")
 PERIOD_OF_CHANGE = re.compile(r"\s*(?:(?:year|month)[\s-](?:on|over)[\s-](?:year|month)\s+)?(?:(?:fall|rise|drop|"
                               r"increase|decline|growth|jump|gain|slump|decrease)\s+)?(?:in|for|during)\s+")
 TICKER_AFTER = re.compile(r"\.(?:hk|sz|ss|sh|us|n|o)\b")  # "Xiaomi (1810.HK)"
@@ -235,6 +239,8 @@ LABELLED_BEFORE = re.compile(r"[(（]\s*[^()（）]{1,12}[:：]\s*(?:about|aroun
 # "4.6 million NEVs (2024: 4.27 million)": the prior year's figure labelled after this year's
 PRIOR_YEAR_LABEL = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\(\s*((?:19|20)\d\d)\s*[:：]")
 ALONE_BEFORE = re.compile(r"\b(?:in|during|for)\s+[\w.]+(?:\s+\d{4})?\s+alone\b[^.;]*$")  # "In December alone it ..."
+THE_QUARTER = re.compile(r"\b(?:for|in|during|over) the quarter\b(?!\s+(?:to|ended|ending|through|ahead|before|after))")
+MONTH_TALK = re.compile(r"\b(?:a|the|its|their)\s+(?:\w+\s+)?month\b(?!\s+(?:of|before|after|earlier|ago))")
 ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")
 # "its total for the first eleven months to 441,995": the date is the later figure's

@@ -487,6 +487,10 @@ def find_dates(
             q = _QUAL_RE.search(low, max(last_end, s - 16), s)
             if q is not None:
                 s, qualifier = q.start(), _QUALIFIERS[q.group("q")]
+        if precision == "year" and period and low.startswith(" so far", e) and qualifier is None:
+            ytd = _ytd(pub, int(period))  # "its sales for CY25 so far": the year to date
+            if ytd:
+                period, precision, e = ytd, "ytd", e + len(" so far")
         out.append(_new_date(s, e, text[s:e], period, precision, relative, qualifier))
         last_end = e
     return out

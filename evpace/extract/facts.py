@@ -78,6 +78,7 @@ class _Ctx:
     intro: tuple[str, str, str, bool] | None = None  # (kind, scope, period, partial) of a list's intro ("expects:")
     listed: list = field(default_factory=list)  # the makers of the last sentence that named several, in order
     question: tuple[str, str, str, str] | None = None  # (metric, kind, scope, period) of a question heading
+    main_month: str = ""  # the month of the first monthly figure: what a monthly report is about
 
 
 @lru_cache(maxsize=256)
@@ -152,6 +153,9 @@ class DocumentReader:
                 metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
                 if metric:  # "Monday's batch of August delivery reports ...": what the figures after it count
                     self.ctx.metric = metric
+        if small and not ds and not nums and self.ctx.main_month and self.ctx.scope != "month" and \
+                C.MONTH_TALK.search(low):  # "The rivals had a stronger month.": back to the report's month
+            self.ctx.period, self.ctx.scope = self.ctx.main_month, "month"
         if not out and ds and self._is_heading(sent) and C.kind_of(low, "") == "actual":
             d = ds[-1]  # "**Q3 2025 at a glance**", "### June deliveries": the period of what follows
             if d.precision in ("month", "quarter", "half", "year") and getattr(d, "qualifier", None) != "estimate" \
@@ -335,8 +339,13 @@ class DocumentReader:
             self.ctx.period, self.ctx.scope = changes[0].period, changes[0].scope
         if vol:
             dated = [f for f in vol if f.period and f.kind == "actual" and f.scope not in ("cumulative", "ytd")]
-            if dated and not C.ALONE_AFTER.match(self.low_text, dated[0].end) and not C.ALONE_BEFORE.search(
-                    self.low_text, max(sent.start, dated[0].start - 40), dated[0].start):
+            if not self.ctx.main_month:
+                self.ctx.main_month = next((f.period for f in vol if f.scope == "month" and f.kind == "actual"
+                                            and len(f.period) == 7), "")
+            aside = dated and (C.ALONE_AFTER.match(self.low_text, dated[0].end) or C.ALONE_BEFORE.search(
+                self.low_text, max(sent.start, dated[0].start - 40), dated[0].start) or (
+                dated[0].scope == "quarter" and self.ctx.scope == "month" and C.THE_QUARTER.search(low)))
+            if dated and not aside:
                 # the sentence's main figure sets the period later sentences inherit (not "in December alone")
                 self.ctx.period, self.ctx.scope = dated[0].period, dated[0].scope
             days = [f for f in vol if len(f.period) == 10]
@@ -489,6 +498,10 @@ class DocumentReader:
                 year = pub.year - (month > pub.month)
                 out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0),
                                    f"{year}-Q{(month - 1) // 3 + 1}", "quarter"))
+        for m in C.THE_QUARTER.finditer(low) if "the quarter" in low else ():
+            q = _quarter_of(self.ctx.period)  # "For the quarter, its deliveries doubled": the month's quarter
+            if q:
+                out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), q, "quarter"))
         for m in C.CALENDAR_YEAR.finditer(low) if "cy" in low else ():
             out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), m.group(1), "year"))
         for m in C.ZH_MONTH_RANGE.finditer(low) if "月" in low else ():
@@ -1221,6 +1234,15 @@ def _is_event(reader: DocumentReader, d) -> bool:
                 C.SINCE_BEFORE_DATE.search(low[max(0, d.start - 70):d.start]) or
                 (C.EVENT_VERB_BEFORE.search(low[max(0, d.start - 25):d.start]) and
                  C.EVENT_RESULTS_AFTER.match(low[d.end:d.end + 14])))
+
+
+def _quarter_of(period: str) -> str:
+    """The quarter a month or quarter period falls in ("2025-09" -> "2025-Q3"); "" otherwise."""
+    if re.fullmatch(r"\d{4}-Q[1-4]", period):
+        return period
+    if re.fullmatch(r"\d{4}-\d{2}", period):
+        return f"{period[:4]}-Q{(int(period[5:]) - 1) // 3 + 1}"
+    return ""
 
 
 def _is_year(y: str) -> bool:
