@@ -177,6 +177,21 @@ def number_in(text: str):
     return None
 
 
+def number_in_european(text: str):
+    """The number a `text` spells in continental style (dot thousands, decimal comma), or None.
+
+    Tried only when the English reading of `number_in` does not match the gold value, so
+    no English figure is read differently: "596.555" -> 596555, "103,1 %" -> 103.1,
+    "4,6 million" -> 4600000.
+    """
+    m = re.search(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?![\d.,]*\d)"
+                  r"\s*(thousand|million|billion|lakh|crore|万|亿)?", text.lower())
+    if not m or ("." not in m.group(1) and m.group(2) is None):
+        return None
+    v = float(m.group(1).replace(".", "") + ("." + m.group(2) if m.group(2) else ""))
+    return v * SCALES[m.group(3)] if m.group(3) else v
+
+
 # ---------------------------------------------------------------- checks
 def check_fact(obj, where, body, published, entities, errors, warnings):
     if not isinstance(obj, dict):
@@ -244,6 +259,10 @@ def check_fact(obj, where, body, published, entities, errors, warnings):
         e(f"text {text!r} does not occur in evpace's Document.text for this article")
     if v is not None:
         n = number_in(text)
+        if n is not None and abs(abs(v) - n) > 1e-6 * max(1.0, n):
+            eu = number_in_european(text)  # "596.555", "103,1 %", "4,6 million"
+            if eu is not None and abs(abs(v) - eu) <= 1e-6 * max(1.0, eu):
+                n = eu
         if n is None:
             warnings.append(f"{where}: cannot read a number in text {text!r}")
         elif abs(abs(v) - n) > 1e-6 * max(1.0, n):
