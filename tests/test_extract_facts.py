@@ -613,3 +613,21 @@ def test_indian_business_press_style():
     assert got["leapmotor", 395516.0]["period"] == "2025-01/2025-09"
     assert got["leapmotor", 173852.0]["period"] == "2025-Q3"
     assert (got["xiaomi", 40000.0]["scope"], got["xiaomi", 40000.0]["period"]) == ("month", "2025-09")
+
+
+def test_a_social_media_thread():
+    text = ("**@evtracker** · 1/4\nSept China EV deliveries are dropping. Numbers as they land\n"
+            "(YoY = vs Sep '23, MoM = vs Aug.)\n\n"
+            "**@evtracker** · 2/4\n$ZK 53.7k 🔥 new high\n↑48.9% YoY, ↑11.6% MoM\n"
+            "Q3 total 152.8k vs a sell-side whisper of 145k–155k\n\n"
+            "**@evtracker** · 3/4\n$XPEV Aug 14.0k → Sep 21.4k 🚀\n\n"
+            "**@evtracker** · 4/4\n$NIO 21.2k ↑35% YoY 📈 ES6 orders look healthy\n")
+    got = records(text, published="2024-10-01")
+    vol = {(r["entity_id"], r["value"]): (r["metric"], r["scope"], r["period"], r["kind"]) for r in got
+           if r["unit"] == "vehicles"}
+    assert vol[("zeekr", 53700.0)] == ("deliveries", "month", "2024-09", "actual")
+    assert vol[("zeekr", 152800.0)] == ("deliveries", "quarter", "2024-Q3", "actual")
+    assert vol[("zeekr", 145000.0)][3] == "expected"
+    assert vol[("xpeng", 14000.0)][2] == "2024-08" and vol[("xpeng", 21400.0)][2] == "2024-09"
+    assert vol[("nio", 21200.0)] == ("deliveries", "month", "2024-09", "actual")
+    assert ("nio", 35.0, "yoy") in [(r["entity_id"], r["value"], r["change"]) for r in got if r["unit"] == "percent"]

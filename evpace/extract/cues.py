@@ -10,7 +10,7 @@ from functools import lru_cache
 
 METRIC_RES = {
     "deliveries": re.compile(r"deliver\w*|hand(?:ed|s|ing)?[\s-]?over\w*|handovers?|交付|交车"),
-    "sales": re.compile(r"\bsold\b|\bsales?\b|\bsell(?:s|ing)?\b|wholesale\w*|retail\b|shipments?|\bshipped\b"
+    "sales": re.compile(r"\bsold\b|\bsales?\b|\bsell(?:s|ing)?\b(?!-side)|wholesale\w*|retail\b|shipments?|\bshipped\b"
                         r"|\bd[ei]spatch(?:es|ed)\b"
                         r"|registrations?|销量|销售|售出|批发|零售"),
     "production": re.compile(r"produc(?:ed|es|ing|tion)\b|rolled off|roll(?:s|ed)? off|came off|comes? off|"
@@ -26,7 +26,7 @@ TARGET = re.compile(r"target\w*|\bgoals?\b|\baim(?:s|ed|ing)?\b|\bplans?\b|\bpla
                     r"objective|指引|\bseeks?\b|\bwant(?:s|ed)?\b|\bintend(?:s|ed)?\b|set out to|set itself|"
                     r"\bpledg\w*|\bpromis\w*|\bvow\w*|目标|计划|提出|力争|规划")
 EXPECTED = re.compile(r"\bexpect\w*|pencil\w* in|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|on course|"
-                      r"\bconsensus\b|\bthe street\b|\bstreet (?:was at|had|saw|expected)\b|"
+                      r"\bconsensus\b|\bthe street\b|\bstreet (?:was at|had|saw|expected)\b|\bwhisper\w*|"
                       r"on pace|poised to|head(?:ed|ing) for|"
                       r"\bwould\b|\bcould\b|"
                       r"\bwill\b|likely|anticipat\w*|\bpredict\w*|预计|有望")
@@ -240,6 +240,7 @@ LABELLED_BEFORE = re.compile(r"[(（]\s*[^()（）]{1,12}[:：]\s*(?:about|aroun
 PRIOR_YEAR_LABEL = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\(\s*((?:19|20)\d\d)\s*[:：]")
 ALONE_BEFORE = re.compile(r"\b(?:in|during|for)\s+[\w.]+(?:\s+\d{4})?\s+alone\b[^.;]*$")  # "In December alone it ..."
 THE_QUARTER = re.compile(r"\b(?:for|in|during|over) the quarter\b(?!\s+(?:to|ended|ending|through|ahead|before|after))")
+ORDERS_ONLY = re.compile(r"\borders\b|bookings|reservations")  # "7X orders look healthy": an aside, no new metric
 MONTH_TALK = re.compile(r"\b(?:a|the|its|their)\s+(?:\w+\s+)?month\b(?!\s+(?:of|before|after|earlier|ago))")
 ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")
@@ -377,7 +378,7 @@ def change_of(around: str, pos: int, host_period: str = "", host_scope: str = ""
 FINANCE = re.compile(r"revenue|profit|margin|income|earnings|\bshares?\b|\bstocks?\b|\bprices?\b|valuation|"
                      r"\bdut(?:y|ies)\b|\btariffs?\b|\blev(?:y|ies)\b|"
                      r"market value|"
-                     r"\bcash\b|\bloss\b|ebit|gross|yuan|\brmb\b|\$|€|dividend|\bstake\b|\bowns\b|industry|"
+                     r"\bcash\b|\bloss\b|ebit|gross|yuan|\brmb\b|\$(?![a-z])|€|dividend|\bstake\b|\bowns\b|industry|"
                      r"\bmarket\b|association|nationwide|\bexports? (?:for|of) the|in hong kong|in new york|pre-market|"
                      r"trading|营收|利润|毛利|股价|市值|美股|港股|a股|盘前|收涨|收跌")
 VOLUME_WORD = re.compile(r"deliver\w*|\bsales\b|\bsold\b|volume|production|output|orders|shipments|wholesale|"

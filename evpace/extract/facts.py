@@ -79,6 +79,7 @@ class _Ctx:
     listed: list = field(default_factory=list)  # the makers of the last sentence that named several, in order
     question: tuple[str, str, str, str] | None = None  # (metric, kind, scope, period) of a question heading
     main_month: str = ""  # the month of the first monthly figure: what a monthly report is about
+    lead: tuple[str, str] | None = None  # (period, scope) of the first dated figure: what the article is about
 
 
 @lru_cache(maxsize=256)
@@ -142,10 +143,12 @@ class DocumentReader:
             if len(named) >= 2:
                 self.ctx.listed = named
         small = not out and all(n.value < 100 and not n.is_percent for n in nums)  # "Seven makers reported..."
-        if small and ds and re.search(r"\bmonth\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
+        ds_told = [d for d in ds if not C.COMPARED_BASE.search(self.low_text, max(0, d.start - 40), d.start)]
+        if small and ds_told and re.search(r"\bmonth\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
                                          r"registrations|output|production|\breport(?:s|ed)\b|\brebound|makers\b|"
                                          r"交付|销量", low):
-            d = ds[-1]  # "December itself was the busiest month in its history." dates what follows
+            d = ds_told[-1]  # "December itself was the busiest month in its history." dates what follows
+            # (not "MoM = vs Aug": a comparison's base)
             if (d.precision in ("month", "quarter", "half") or d.precision == "year" and not self.ctx.period) and \
                     not _is_event(self, d) and \
                     C.kind_of(low, "") == "actual":  # not "it expects the L6 to lift sales in the second quarter"
@@ -156,8 +159,10 @@ class DocumentReader:
         if small and not ds and not nums and self.ctx.main_month and self.ctx.scope != "month" and \
                 C.MONTH_TALK.search(low):  # "The rivals had a stronger month.": back to the report's month
             self.ctx.period, self.ctx.scope = self.ctx.main_month, "month"
-        if not out and ds and self._is_heading(sent) and C.kind_of(low, "") == "actual":
-            d = ds[-1]  # "**Q3 2025 at a glance**", "### June deliveries": the period of what follows
+        if not out and not ds and self.ctx.lead and self._is_heading(sent):
+            self.ctx.period, self.ctx.scope = self.ctx.lead  # a new section: back to the article's own period
+        if not out and ds_told and self._is_heading(sent) and C.kind_of(low, "") == "actual":
+            d = ds_told[-1]  # "**Q3 2025 at a glance**", "### June deliveries": the period of what follows
             if d.precision in ("month", "quarter", "half", "year") and getattr(d, "qualifier", None) != "estimate" \
                     and not _is_event(self, d):
                 self.ctx.period, self.ctx.scope = d.period, _scope_of(d.precision)
@@ -165,7 +170,8 @@ class DocumentReader:
             d = ds[-1] if ds else None  # "How many cars did Xiaomi deliver in 2024?": what the answer counts
             self.ctx.question = (C.nearest_keyword(C.METRIC_RES, low, len(low)) or "", C.kind_of(low, ""),
                                  _scope_of(d.precision) if d else "", d.period if d else "")
-        if not out and (low.rstrip().endswith(":") or (not nums and len(low) < 90)):
+        short = not nums and len(low) < 90 and (self._is_heading(sent) or not C.ORDERS_ONLY.search(low))
+        if not out and (low.rstrip().endswith(":") or short):
             # a heading such as "Deliveries in July:" sets the metric and period of a list
             metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
             if metric:
@@ -178,6 +184,20 @@ class DocumentReader:
                 self.ctx.intro = (kind, _scope_of(d.precision) if d else "", d.period if d else "",
                                   bool(C.PARTIAL_PERIOD.search(low)))
         return out
+
+    def _owns(self, d, n: NumberMatch, nums: list[NumberMatch]) -> bool:
+        """Is ``d`` the figure's own date, whatever else is near: "July's 21,017" (even as a comparison's
+        base), "Aug 14.0k", "in March, when it handed over 41,053", "than in 2024 (293,724)"."""
+        gap = n.start - d.end
+        between = self.text[d.end:n.start]
+        if 0 <= gap <= 4 and between.rstrip() in ("'s", "’s"):
+            return True
+        if d.precision == "month" and 0 < gap <= 2 and not between.strip() and not self.text[d.end - 1].isdigit():
+            return True
+        if 0 < gap <= 3 and between.strip() == "(":
+            return True
+        return 0 < gap <= 60 and bool(C.WHEN_AFTER_DATE.match(self.low_text, d.end)) and not any(
+            d.end <= o.start < n.start for o in nums)
 
     def _counts_something_else(self, sent: Sentence, n: NumberMatch) -> bool:
         """A bare figure whose nearest count noun before it, in its sentence, is not a vehicle one ("3,900
@@ -339,6 +359,8 @@ class DocumentReader:
             self.ctx.period, self.ctx.scope = changes[0].period, changes[0].scope
         if vol:
             dated = [f for f in vol if f.period and f.kind == "actual" and f.scope not in ("cumulative", "ytd")]
+            if not self.ctx.lead and dated:
+                self.ctx.lead = (dated[0].period, dated[0].scope)
             if not self.ctx.main_month:
                 self.ctx.main_month = next((f.period for f in vol if f.scope == "month" and f.kind == "actual"
                                             and len(f.period) == 7), "")
@@ -566,13 +588,10 @@ class DocumentReader:
                 extra += 80  # a dateline: "GUANGZHOU, July 1 (Reuters) - ..."
             eligible.append((d, extra))
         out: dict[int, object] = {}
-        for n in nums:  # "from July's 21,017": the month's own figure, even as the base of a comparison
-            own = [d for d, _ in eligible if 0 <= n.start - d.end <= 4 and self.text[d.end:n.start].rstrip() in
-                   ("'s", "’s") or 0 < n.start - d.end <= 60 and C.WHEN_AFTER_DATE.match(self.low_text, d.end)
-                   and not any(d.end <= o.start < n.start for o in nums)]  # "in March, when it handed over 41,053"
-            paren = [d for d, _ in eligible if 0 < n.start - d.end <= 3 and self.text[d.end:n.start].strip() == "("]
-            if own or paren:  # "103.1% more than in 2024 (293,724)": the year's own figure
-                out[n.start] = (own or paren)[0]
+        for n in nums:
+            own = [d for d, _ in eligible if self._owns(d, n, nums)]
+            if own:
+                out[n.start] = own[0]
                 continue
             label = C.PRIOR_YEAR_LABEL.match(self.text, n.end)
             if label and _is_year(label.group(1)):  # "4.6 million (2024: 4.27 million)": the next year's

@@ -12,7 +12,8 @@ from ..entities import Registry
 # or at a line break. Abbreviations and decimals are not ends.
 _ABBREV = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Inc", "Co",
            "Ltd", "Corp", "No", "vs", "Mr", "Ms", "Dr", "St", "approx", "est", "U.S", "U.K", "e.g", "i.e", "Jr")
-_END = re.compile(r"[.!?](?=[\"'”’)\]]?\s+[\"'“‘(\[]?[A-Z0-9\u4e00-\u9fff])|[。！？；]|\n+")
+_END = re.compile(r"[.!?](?=[\"'”’)\]]?\s+[\"'“‘(\[]?[A-Z0-9\u4e00-\u9fff])|[。！？；]|\n+|"
+                  r"[\U0001F300-\U0001FAFF\u2600-\u27BF](?=\s+[\"'“‘(\[$]?[A-Za-z0-9\u4e00-\u9fff])")  # "📈 7X orders"
 _ABBREV_RE = re.compile(r"(?:\b(?:" + "|".join(re.escape(a) for a in _ABBREV) + r")|\b[A-Z])\.$")
 
 
