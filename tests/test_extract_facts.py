@@ -631,3 +631,26 @@ def test_a_social_media_thread():
     assert vol[("xpeng", 14000.0)][2] == "2024-08" and vol[("xpeng", 21400.0)][2] == "2024-09"
     assert vol[("nio", 21200.0)] == ("deliveries", "month", "2024-09", "actual")
     assert ("nio", 35.0, "yoy") in [(r["entity_id"], r["value"], r["change"]) for r in got if r["unit"] == "percent"]
+
+
+def test_hypotheticals_are_not_facts_but_figures_told_in_passing_are():
+    text = ("Zeekr delivered 36,702 cars in April and 117,558 since January. If Zeekr kept delivering 40,000 a "
+            "month from May, it would end the year at about 437,000, ambitious but not absurd given the 48,135 it "
+            "delivered in December. Were it to repeat April's volume, it would finish on roughly 440,000. "
+            "Suppose it stayed at that level: 36,702 times twelve is roughly 440,000, above its 406,343 of last "
+            "year. If the second half were 30% stronger, every projection would change. My guess is that Zeekr "
+            "ends 2026 somewhere near 500,000.")
+    got = {(r["value"], r["scope"], r["period"], r["kind"], r["bound"]) for r in records(text, published="2026-05-03")}
+    assert {(36702.0, "month", "2026-04", "actual", "exact"), (117558.0, "ytd", "2026-01/2026-04", "actual", "exact"),
+            (48135.0, "month", "2025-12", "actual", "exact"), (406343.0, "year", "2025", "actual", "exact"),
+            (500000.0, "year", "2026", "expected", "approx")} == got
+
+
+def test_a_negation_inside_an_aside_does_not_cancel_the_figure():
+    got = facts("Zeekr, which has not put a number on this year, delivered 34,085 in April.", published="2026-05-03")
+    assert [f[:5] for f in got] == [("zeekr", "deliveries", "month", "2026-04", 34085.0)]
+
+
+def test_a_period_named_before_its_figure_with_a_metric_noun():
+    got = facts("Zeekr's January-April deliveries of 93,693 are 27.4% below last year's.", published="2026-05-03")
+    assert ("ytd", "2026-01/2026-04", 93693.0) in [f[2:5] for f in got]

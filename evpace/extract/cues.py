@@ -27,7 +27,7 @@ TARGET = re.compile(r"target\w*|\bgoals?\b|\baim(?:s|ed|ing)?\b|\bplans?\b|\bpla
                     r"\bpledg\w*|\bpromis\w*|\bvow\w*|目标|计划|提出|力争|规划")
 EXPECTED = re.compile(r"\bexpect\w*|pencil\w* in|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|on course|"
                       r"\bconsensus\b|\bthe street\b|\bstreet (?:was at|had|saw|expected)\b|\bwhisper\w*|"
-                      r"on pace|poised to|head(?:ed|ing) for|"
+                      r"on pace|poised to|head(?:ed|ing) for|\bmy guess\b|\bi (?:expect|reckon|think)\b|"
                       r"\bwould\b|\bcould\b|"
                       r"\bwill\b|likely|anticipat\w*|\bpredict\w*|预计|有望")
 CONDITIONAL = re.compile(r"\bwould\b|\bcould\b|\bwill\b|\bmight\b")
@@ -201,7 +201,7 @@ EARLIER_BEFORE = re.compile(r"\b(?:previous|prior|old|former) (?:peak|record|hig
                             r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$|"
                             r"\b(?:past|beat\w*|above|over|exceed\w*|surpass\w*|topp\w*)\s+[a-z]+(?:'s|’s)\s+$")
 # ("edging past October's 70,289": the figure it is compared with)
-YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:month|quarter|period|half)(?: of| in)? "
+YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:months?|quarter|period|half)(?: of| in)? "
                           r"(?:last year|the previous year|the prior year|a year (?:ago|earlier|before)|"
                           r"(?<=of |in )(?P<year>(?:19|20)\d\d)(?!\d))|"
                           r"\ba year (?:ago|earlier|before)\b|\bthe year[- ]ago (?:month|quarter|period)|去年同期")
@@ -241,6 +241,8 @@ PRIOR_YEAR_LABEL = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\(\s*((?:19|20)\d\d)\s
 ALONE_BEFORE = re.compile(r"\b(?:in|during|for)\s+[\w.]+(?:\s+\d{4})?\s+alone\b[^.;]*$")  # "In December alone it ..."
 THE_QUARTER = re.compile(r"\b(?:for|in|during|over) the quarter\b(?!\s+(?:to|ended|ending|through|ahead|before|after))")
 ORDERS_ONLY = re.compile(r"\borders\b|bookings|reservations")  # "7X orders look healthy": an aside, no new metric
+OWN_PERIOD_NOUN = re.compile(r"\s*(?:deliveries|sales|volumes?|output|production|total)\s+(?:of|were|was|at|came to|"
+                             r"stood at|reached|totall?ed)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|some\s+)?")
 MONTH_TALK = re.compile(r"\b(?:a|the|its|their)\s+(?:\w+\s+)?month\b(?!\s+(?:of|before|after|earlier|ago))")
 ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")
@@ -388,6 +390,12 @@ PORTION_BEFORE = re.compile(r"(?:the|its|their)\s+(?:latest|next|last|most recen
                             r"following)\s+$")
 DURATION_CONTEXT = re.compile(r"first deliver\w*|million|\d00,000|000th|millionth|\bmark\b|milestone|"
                               r"\bfrom \S+ to\b|launch|\bfirst\b|万|台")
+# "If Xiaomi kept delivering 40,000 a month, it would end the year at about 437,000": a conditional sentence
+CONDITIONAL_SENTENCE = re.compile(r"\W*(?:if|were (?:it|they|[\w-]+) to|had (?:it|they|[\w-]+) (?:simply |only )?"
+                                  r"(?:matched|kept|stayed|delivered|sold|repeated|grown)|suppose|supposing|assuming|"
+                                  r"imagine)\b")
+TOLD_IN_PASSING = re.compile(r"\b(?:the|its)\s+$")  # "given the 48,135 it delivered in December"
+TOLD_AFTER = re.compile(r"\s+(?:it|they|the company)\s+(?:had\s+)?(?:delivered|sold|produced|built|handed over)\b")
 HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
                           r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneed(?:s|ing)?\s+(?:\w+\s+){0,3}$|"
                           r"\bto average\s+(?:\w+\s+){0,2}$|"

@@ -98,7 +98,8 @@ _ORD_FIRST = _by_first({"f": "irst|inal|ourth|ront", "s": "econd", "t": "hird", 
 _YTD_FIRST = _by_first({
     "y": "td|ear[ -]to[ -]date", "t": "his[ ]year[ ]so[ ]far",
     "s": rf"o[ ]far[ ](?:this[ ]year|in[ ](?P<gy>{_Y4})|in[ ]the[ ]year)"
-         r"|ince[ ](?:the[ ](?:start|beginning)[ ]of[ ](?:the|this)[ ]year|jan(?:uary|\.)?[ ]1(?:st)?(?![\d,]))",
+         r"|ince[ ](?:the[ ](?:start|beginning)[ ]of[ ](?:the|this)[ ]year"
+         r"|jan(?:uary|\.)?(?:[ ]1(?:st)?)?(?![a-z\d]|\.?,?[ ]?\d))",  # since January (1): not since Jan. 1, 2025
     "f": "rom[ ]the[ ](?:start|beginning)[ ]of[ ](?:the|this)[ ]year",
 })
 _REL_FIRST = _by_first({"t": "his", "l": "ast", "n": "ext", "p": "revious|rior", "c": "urrent|oming"})

@@ -196,6 +196,9 @@ class DocumentReader:
             return True
         if 0 < gap <= 3 and between.strip() == "(":
             return True
+        if 0 < gap <= 40 and d.precision in ("ytd", "range", "quarter", "half") and C.OWN_PERIOD_NOUN.fullmatch(
+                self.low_text, d.end, n.start):
+            return True  # "Its January-April deliveries of 93,693"
         return 0 < gap <= 60 and bool(C.WHEN_AFTER_DATE.match(self.low_text, d.end)) and not any(
             d.end <= o.start < n.start for o in nums)
 
@@ -397,6 +400,7 @@ class DocumentReader:
 
     def _classify(self, sent: Sentence, nums: list[NumberMatch]):
         volumes, percents, others = [], [], []
+        hypothetical = bool(C.CONDITIONAL_SENTENCE.match(self.low_text, sent.start, sent.end))
         for i, n in enumerate(nums):
             if n.is_money or n.unit not in (None, "vehicles", "ordinal", "times"):
                 continue
@@ -410,6 +414,8 @@ class DocumentReader:
             if n.is_percent and i > 0 and nums[i - 1].is_money and n.start - nums[i - 1].end < 30:
                 continue  # "revenue was RMB 44.3 billion, up 6.1%"
             if n.is_percent or n.unit == "times":
+                if hypothetical:
+                    continue  # "If this year's second half were 30% stronger"
                 if C.PERCENT_SKIP.match(after) or C.PERCENT_SKIP_BEFORE.search(before) or self._financial(sent, n) \
                         or self._retracted(sent, n):
                     continue
@@ -447,6 +453,9 @@ class DocumentReader:
                     self.low_text[sent.start:sent.end]):
                 continue  # exports are part of a maker's volume, not a figure of ours
             wide = self.low_text[max(sent.start, n.start - 70):n.start]
+            if hypothetical and not (before.endswith("its ") or C.TOLD_IN_PASSING.search(before) and C.TOLD_AFTER.match(
+                    self.low_text, n.end)):
+                continue  # "Were it to repeat April's volume, it would finish on roughly 753,000"
             if C.HYPOTHETICAL.search(before[-30:]) or C.CARRY_BEFORE.search(before) or (
                     "impl" in wide and C.IMPLIED.search(wide)) or (
                     "recall" in wide and C.RECALL.search(wide)):
@@ -542,8 +551,9 @@ class DocumentReader:
                 out.append(_Pseudo(at, sent.start + m.end(), m.group(0), f"{first[-1].period[:4]}-{unit}{k}",
                                    first[-1].precision))
         for m in C.FULL_YEAR.finditer(low) if "year" in low or "annual" in low or "全年" in low else ():
-            year = self.ctx.period[:4] or (str(self.published.year - (self.published.month == 1))
-                                           if self.published else "")
+            lead = self.ctx.lead[0][:4] if self.ctx.lead else ""  # the article's own year, not a digression's
+            year = max(lead, self.ctx.period[:4]) or (str(self.published.year - (self.published.month == 1))
+                                                      if self.published else "")
             if year:
                 out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), year, "year"))
         return out
@@ -855,7 +865,12 @@ class DocumentReader:
         crel = n.start - clause[0]
         if C.RANK.search(low[max(0, rel - 200):rel]) and not C.ACTUAL_VERB.search(clause_low[:crel]):
             return None  # "the first upstart to clear 1 million": a rank claim, not a figure
-        if C.NEGATED.search(clause_low[max(0, crel - 45):crel]) and not C.TARGET_AFTER.match(
+        head = clause_low[:crel]
+        for a, b in self._asides(clause[0], n.start):  # not ", which has not put a number on this year,"
+            head = head[:a - clause[0]] + " " * (b - a) + head[b - clause[0]:]
+        # "the 48,135 it delivered": a figure with its own verb, whatever was negated before it
+        told = C.TOLD_IN_PASSING.search(head[-12:]) and C.TOLD_AFTER.match(self.low_text, n.end)
+        if not told and C.NEGATED.search(head[-45:]) and not C.TARGET_AFTER.match(
                 self.low_text[n.end:n.end + 45]) or \
                 C.ASPIRATION.search(self.low_text[n.end:n.end + 30]):
             return None  # "hasn't reached 1 million yet", "1 million within sight" state no figure
