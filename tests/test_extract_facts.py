@@ -654,3 +654,17 @@ def test_a_negation_inside_an_aside_does_not_cancel_the_figure():
 def test_a_period_named_before_its_figure_with_a_metric_noun():
     got = facts("Zeekr's January-April deliveries of 93,693 are 27.4% below last year's.", published="2026-05-03")
     assert ("ytd", "2026-01/2026-04", 93693.0) in [f[2:5] for f in got]
+
+
+def test_a_live_blog_newest_first():
+    text = ("**17:55** **Zeekr** has posted its report. Sales came to 34,165 in June, 3.0% more than in May. "
+            "That puts the first half at 161,298, and its second quarter adds up to 98,672.\n\n"
+            "**11:45** **Leapmotor** is out: 20,116 deliveries, up 10.7% month-on-month, and 86,696 for the first "
+            "half.\n\n"
+            "**08:30** Good morning. A broker's preview had Leapmotor at about 20,000.\n")
+    got = {(r["entity_id"], r["value"]): (r["scope"], r["period"], r["bound"], r["kind"])
+           for r in records(text, published="2024-07-01") if r["unit"] == "vehicles"}
+    assert got[("zeekr", 98672.0)] == ("quarter", "2024-Q2", "exact", "actual")
+    assert got[("leapmotor", 20116.0)] == ("month", "2024-06", "exact", "actual")
+    assert got[("leapmotor", 86696.0)] == ("half", "2024-H1", "exact", "actual")
+    assert got[("leapmotor", 20000.0)][2:] == ("approx", "expected")

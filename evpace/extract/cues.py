@@ -27,7 +27,7 @@ TARGET = re.compile(r"target\w*|\bgoals?\b|\baim(?:s|ed|ing)?\b|\bplans?\b|\bpla
                     r"\bpledg\w*|\bpromis\w*|\bvow\w*|目标|计划|提出|力争|规划")
 EXPECTED = re.compile(r"\bexpect\w*|pencil\w* in|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|on course|"
                       r"\bconsensus\b|\bthe street\b|\bstreet (?:was at|had|saw|expected)\b|\bwhisper\w*|"
-                      r"on pace|poised to|head(?:ed|ing) for|\bmy guess\b|\bi (?:expect|reckon|think)\b|"
+                      r"on pace|poised to|head(?:ed|ing) for|\bmy guess\b|\bpreviews?\b|\bi (?:expect|reckon|think)\b|"
                       r"\bwould\b|\bcould\b|"
                       r"\bwill\b|likely|anticipat\w*|\bpredict\w*|预计|有望")
 CONDITIONAL = re.compile(r"\bwould\b|\bcould\b|\bwill\b|\bmight\b")
@@ -243,6 +243,7 @@ THE_QUARTER = re.compile(r"\b(?:for|in|during|over) the quarter\b(?!\s+(?:to|end
 ORDERS_ONLY = re.compile(r"\borders\b|bookings|reservations")  # "7X orders look healthy": an aside, no new metric
 OWN_PERIOD_NOUN = re.compile(r"\s*(?:deliveries|sales|volumes?|output|production|total)\s+(?:of|were|was|at|came to|"
                              r"stood at|reached|totall?ed)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|some\s+)?")
+TIMESTAMP_LEAD = re.compile(r"\W*(?:[01]?\d|2[0-3])[:.][0-5]\d\b")  # "**13:30** Zeekr delivered ..."
 MONTH_TALK = re.compile(r"\b(?:a|the|its|their)\s+(?:\w+\s+)?month\b(?!\s+(?:of|before|after|earlier|ago))")
 ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")

@@ -133,6 +133,8 @@ class DocumentReader:
         low = self.low_text[sent.start:sent.end]
         if self.ctx.intro is not None and not C.BULLET.match(low):
             self.ctx.intro = None  # the list an intro line opened has ended
+        if self.ctx.lead and C.TIMESTAMP_LEAD.match(low) and self.text[max(0, sent.start - 2):sent.start] == "\n\n":
+            self.ctx.period, self.ctx.scope = self.ctx.lead  # a live blog's new post: back to the day's story
         out = self._facts(sent, low, ms, ds, nums) if nums else []
         question, self.ctx.question = self.ctx.question, None
         if question is not None and out:
@@ -579,7 +581,9 @@ class DocumentReader:
             if g >= 0 and d.start >= n.end and any(n.end <= x.start and x.end <= d.start for x in ds) and any(
                     n.end <= o.start < d.start for o in nums):
                 return -1  # "nearly 25k cars, and Q2 deliveries of 72k were up, because Q1 was bad": not Q1
-            if g >= 0 and d.start >= n.end and d.precision == "ytd" and any(
+            totals = d.precision == "ytd" or d.precision in ("half", "quarter") and re.search(
+                r"\bfor (?:the )?$", self.low_text[max(0, d.start - 8):d.start])
+            if g >= 0 and d.start >= n.end and totals and any(
                     n.end <= o.start and 0 <= d.start - o.end <= 12 for o in nums):
                 return -1  # "delivered 25,287, ..., and 50,457 since January 1": the later figure's total
             return g if g < 0 or d.start >= n.end else g + 10

@@ -90,7 +90,8 @@ _BOUND_OF = {w: hint for hint, words in {
 }.items() for w in words}
 # "over" in these is not a bound: "handed over 50,000 cars" reports deliveries.
 _NOT_BOUND = ("hand over", "hands over", "handed over", "handing over", "turned over", "took over",
-              "taken over")
+              "taken over", "adds up to", "add up to", "added up to", "adding up to", "edged up to", "crept up to",
+              "ticked up to", "went up to", "moved up to", "climbed up to")
 _SMALL = {w: i for i, w in enumerate(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen".split(), 1)
