@@ -668,3 +668,17 @@ def test_a_live_blog_newest_first():
     assert got[("leapmotor", 20116.0)] == ("month", "2024-06", "exact", "actual")
     assert got[("leapmotor", 86696.0)] == ("half", "2024-H1", "exact", "actual")
     assert got[("leapmotor", 20000.0)][2:] == ("approx", "expected")
+
+
+def test_a_by_the_numbers_sidebar():
+    text = ("*Sidebar. Company figures; deliveries unless marked otherwise.*\n\n"
+            "**596,555** — Zeekr deliveries in 2025\n\n"
+            "**201,039** — fourth-quarter deliveries, the company's first quarter above 200,000\n\n"
+            "**1,000,000th** — car off the Ningbo line, Sept. 25\n\n"
+            "**1 million** — the 2026 sales target\n")
+    got = [(r["value"], r["metric"], r["scope"], r["period"], r["kind"]) for r in records(text, published="2026-01-10")
+           if r["unit"] == "vehicles"]
+    assert (596555.0, "deliveries", "year", "2025", "actual") in got
+    assert (201039.0, "deliveries", "quarter", "2025-Q4", "actual") in got
+    assert (1e6, "production", "cumulative", "2025-09-25", "actual") in got
+    assert (1e6, "sales", "year", "2026", "target") in got

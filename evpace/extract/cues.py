@@ -14,7 +14,7 @@ METRIC_RES = {
                         r"|\bd[ei]spatch(?:es|ed)\b"
                         r"|registrations?|销量|销售|售出|批发|零售"),
     "production": re.compile(r"produc(?:ed|es|ing|tion)\b|rolled off|roll(?:s|ed)? off|came off|comes? off|"
-                             r"off the (?:assembly |production )?line|\bbuilt\b|\bbuild(?:s|ing)?\b|"
+                             r"off the (?:assembly |production |[\w-]+ )?line|\bbuilt\b|\bbuild(?:s|ing)?\b|"
                              r"manufactur\w*|\bcomplet(?:ed|ion)\b|\boutput\b|left the (?:assembly |"
                              r"production )?line|rolled out|\b(?:rolled|drove)\b(?= [^.;]{0,45}\b(?:out of|off) "
                              r"(?:its|the|their)\b)|"
@@ -312,6 +312,7 @@ def kind_of(before: str, after: str, *, clause: str | None = None) -> str:
 
 TARGET_AFTER = re.compile(r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries|sales)\s+)?(?:(?:annual|sales|delivery|"
                           r"full-year|volume)\s+)?(?:target|goal|objective)\b|"
+                          r"^\**\s*[—–:-]\s*(?:the|its|a)\s+(?:(?:19|20)\d\d\s+)?(?:[\w-]+\s+){0,2}(?:target|goal)\b|"
                           r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries)\s+)?(?:\w+\s+){0,1}(?:it|they|"
                           r"the company|"
                           r"the group|management)\s+(?:had\s+|has\s+|have\s+)?(?:targeted|set|planned|aimed|promised|"

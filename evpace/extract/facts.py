@@ -570,8 +570,9 @@ class DocumentReader:
             if self.text[d.end:d.end + 1] in (":", "：") and not (0 <= n.start - d.end <= 20 and C.LABEL_GAP.fullmatch(
                     self.low_text, d.end, n.start)):
                 return -1  # "(2023: 947,742)": a labelled date is the figure's after its colon only
-            if g >= 0 and d.start >= n.end and C.METRIC_NOUN_AFTER.match(self.low_text[d.end:d.end + 25]) and \
-                    any(o.start >= d.end for o in nums):
+            noun = C.METRIC_NOUN_AFTER.match(self.low_text[d.end:d.end + 25]) if g >= 0 and d.start >= n.end else None
+            if noun is not None and any(o.start >= d.end and C.DATE_THEN_FIGURE.fullmatch(
+                    self.low_text, d.end + noun.end(), o.start) for o in nums):
                 return -1  # "37,508, bringing fourth-quarter volume to 116,249": Q4 is the later figure's
             if g >= 0 and d.start >= n.end and any(o.start > d.end and C.DATE_THEN_FIGURE.fullmatch(
                     self.low_text, d.end, o.start) for o in nums):
