@@ -682,3 +682,20 @@ def test_a_by_the_numbers_sidebar():
     assert (201039.0, "deliveries", "quarter", "2025-Q4", "actual") in got
     assert (1e6, "production", "cumulative", "2025-09-25", "actual") in got
     assert (1e6, "sales", "year", "2026", "target") in got
+
+
+def test_an_interview_we_in_quotes_is_the_speakers_company():
+    text = ("Zeekr delivered more than 40,000 cars in a single month for the first time in September. Lin Mei runs "
+            "sales operations for the carmaker.\n\n**And the quarter as a whole?**\n\n"
+            "\"The third quarter was 108,796 for us. We handed over 41,948 cars last month. Since the first 001 was "
+            "handed over, we have delivered more than 400,000 cars.\"")
+    got = {r["value"]: (r["entity_id"], r["metric"], r["scope"], r["period"])
+           for r in records(text, published="2025-10-08") if r["unit"] == "vehicles"}
+    assert got[108796.0] == ("zeekr", "deliveries", "quarter", "2025-Q3")
+    assert got[41948.0] == ("zeekr", "deliveries", "month", "2025-09")
+    assert got[400000.0] == ("zeekr", "deliveries", "cumulative", "2025-09")
+
+
+def test_an_analysts_we_outside_quotes_is_not_a_maker():
+    got = facts("Xiaomi beat its target. We model 1Q26E deliveries of ~80k for NIO.", published="2026-01-10")
+    assert [f[0] for f in got if f[4] == 80000.0] == ["nio"]

@@ -93,6 +93,7 @@ GENERIC_BETWEEN = re.compile(r"\b(?:the other (?!way|hand|side|direction)\w+|the
                              r"times|months|years|weeks|days))|other (?:automakers|brands|"
                              r"makers|carmakers|upstarts)|(?:automakers|carmakers|manufacturers|makers|(?<!its )brands|"
                              r"companies|upstarts|start-ups|players|rivals|peers)\b)")  # "its brands": the maker's own
+WE_REF = re.compile(r"\b(?:we|our|us)\b")  # in quoted speech: the speaker's company
 SUBJECT_REF = re.compile(r"\b(?:it|its|they|their|the (?:[\w-]+ ){0,2}?(?:company|automaker|carmaker|brand|group|firm|"
                          r"maker|ev maker|startup|start-up|manufacturer|alliance|marque))\b|该公司|公司")
 RANK = re.compile(r"\b(?:the )?(?:first|second|third|fastest|only|last)\b[\w\s-]{0,40}\bto (?:clear|reach|cross|hit|"
@@ -114,7 +115,8 @@ EVENT_BEFORE_DATE = re.compile(r"(?:issued|announced|released|reported|published
 SINCE_BEFORE_DATE = re.compile(r"(?:\bsince|\bafter\s+(?:[\w'’]+\s+){0,3}(?:first|started|began|delivered))\s+"
                                r"(?:[\w-]+\s+){0,8}(?:in|on)?\s*$")
 DURATION_AFTER = re.compile(r"^\s*(?:after|since|from|of)\b")
-NOW = re.compile(r"\bto date\b|so far|\bnow\b|currently|as of (?:now|today)|\bstands? at\b")
+NOW = re.compile(r"\bto date\b|so far|\bnow\b|currently|as of (?:now|today)|\bstands? at\b|"
+                 r"\bha(?:s|ve) (?:so far )?(?:delivered|sold|produced|built|handed over)\b")  # present perfect
 EVENT_AFTER_DATE = re.compile(r"\s*(?:上调|下调|发布|公布|宣布|推出|上市)")
 COMPARED_TARGET = re.compile(r"\b(?:beat|beats|beating|exceed\w*|missed|miss|surpass\w*|fell short|short of|"
                              r"ahead of|behind|topped)\b")

@@ -172,7 +172,9 @@ class DocumentReader:
             d = ds[-1] if ds else None  # "How many cars did Xiaomi deliver in 2024?": what the answer counts
             self.ctx.question = (C.nearest_keyword(C.METRIC_RES, low, len(low)) or "", C.kind_of(low, ""),
                                  _scope_of(d.precision) if d else "", d.period if d else "")
-        short = not nums and len(low) < 90 and (self._is_heading(sent) or not C.ORDERS_ONLY.search(low))
+        alone = self.text[max(0, sent.start - 1):sent.start] in ("", "\n") and \
+            self.text[sent.end:sent.end + 1] in ("", "\n")  # a line of its own, not a sentence inside a paragraph
+        short = not nums and len(low) < 90 and alone and (self._is_heading(sent) or not C.ORDERS_ONLY.search(low))
         if not out and (low.rstrip().endswith(":") or short):
             # a heading such as "Deliveries in July:" sets the metric and period of a list
             metric = C.nearest_keyword(C.METRIC_RES, low, len(low))
@@ -186,6 +188,14 @@ class DocumentReader:
                 self.ctx.intro = (kind, _scope_of(d.precision) if d else "", d.period if d else "",
                                   bool(C.PARTIAL_PERIOD.search(low)))
         return out
+
+    def _quoted(self, pos: int) -> bool:
+        """Is ``pos`` inside quoted speech ("We handed over 41,948 cars last month," she said)?"""
+        para = self.text.rfind("\n\n", 0, pos) + 1
+        opened = max(self.text.rfind("“", para, pos), -1)
+        if opened >= 0:
+            return self.text.find("”", opened, pos) == -1
+        return self.text.count('"', para, pos) % 2 == 1
 
     def _owns(self, d, n: NumberMatch, nums: list[NumberMatch]) -> bool:
         """Is ``d`` the figure's own date, whatever else is near: "July's 21,017" (even as a comparison's
@@ -749,7 +759,8 @@ class DocumentReader:
         if before:
             return before[-1]
         head = self.low_text[clause[0]:n.start]
-        if C.SUBJECT_REF.search(head) and not [m for m in ms if m.end <= n.start]:
+        if (C.SUBJECT_REF.search(head) or C.WE_REF.search(head) and self._quoted(n.start)) and not [
+                m for m in ms if m.end <= n.start]:
             return self._subject_for(head)  # "the automaker had delivered ... since the Li ONE went on sale"
         before_any = [m for m in ms if m.end <= n.start]
         after = [m for m in ms if m.start >= n.end and m.start < clause[1] and not self._in_since(m, sent)]
@@ -815,7 +826,7 @@ class DocumentReader:
 
     def _scope_period(self, low: str, rel: int, n: NumberMatch, d, clause: tuple[int, int] | None = None
                       ) -> tuple[str, str]:
-        lo = max(0, rel - 80)
+        lo = max(0, rel - 110)
         if clause is not None:
             lo = max(lo, clause[0] - (n.start - rel))
         lo = max(lo, low.rfind("，", lo, rel) + 1)  # a Chinese clause: "累计交付355,209辆，距离全年38万辆的目标"
@@ -846,8 +857,9 @@ class DocumentReader:
             return ("ytd", f"{end[:4]}-01/{end}") if end else ("ytd", "")
         if cum:  # a total with no date is as of publication only when the text says "to date", "now"...
             now = self.published and C.NOW.search(window)
-            if now and re.fullmatch(r"\d{4}-\d{2}", self.ctx.period):
-                return "cumulative", self.ctx.period  # "now stand at 1.1 million" in a monthly report
+            month = self.ctx.period if re.fullmatch(r"\d{4}-\d{2}", self.ctx.period) else self.ctx.main_month
+            if now and month:
+                return "cumulative", month  # "now stand at 1.1 million" in a monthly report
             return "cumulative", self.published.isoformat() if now else ""
         if not self.ctx.period and self.ctx.target_year:
             return "year", self.ctx.target_year  # an annual story: "the group ended up delivering 326,028"
