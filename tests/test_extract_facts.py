@@ -699,3 +699,14 @@ def test_an_interview_we_in_quotes_is_the_speakers_company():
 def test_an_analysts_we_outside_quotes_is_not_a_maker():
     got = facts("Xiaomi beat its target. We model 1Q26E deliveries of ~80k for NIO.", published="2026-01-10")
     assert [f[0] for f in got if f[4] == 80000.0] == ["nio"]
+
+
+def test_a_timeline_of_milestones():
+    text = ("Zeekr's main milestones, with the time each one took.\n\n"
+            "**2019** — 16,608 deliveries for the year, far below a goal of 40,000.\n\n"
+            "**Nov. 2025** — The 1 millionth Zeekr leaves the line in Ningbo.\n\n"
+            "**2023** — The Ningbo plant turns out Zeekr's 300,000th car.\n")
+    got = facts(text, published="2026-01-10")
+    assert ("zeekr", "deliveries", "year", "2019", 16608.0) in [f[:5] for f in got]
+    assert ("zeekr", "production", "cumulative", "2025-11", 1e6) in [f[:5] for f in got]
+    assert ("zeekr", "production", 300000.0) in [(f[0], f[1], f[4]) for f in got]

@@ -14,7 +14,8 @@ METRIC_RES = {
                         r"|\bd[ei]spatch(?:es|ed)\b"
                         r"|registrations?|销量|销售|售出|批发|零售"),
     "production": re.compile(r"produc(?:ed|es|ing|tion)\b|rolled off|roll(?:s|ed)? off|came off|comes? off|"
-                             r"off the (?:assembly |production |[\w-]+ )?line|\bbuilt\b|\bbuild(?:s|ing)?\b|"
+                             r"off the (?:assembly |production |[\w-]+ )?line|\bleaves? the (?:[\w-]+ )?line|"
+                             r"\bturn(?:s|ed)? out\b|\bbuilt\b|\bbuild(?:s|ing)?\b|"
                              r"manufactur\w*|\bcomplet(?:ed|ion)\b|\boutput\b|left the (?:assembly |"
                              r"production )?line|rolled out|\b(?:rolled|drove)\b(?= [^.;]{0,45}\b(?:out of|off) "
                              r"(?:its|the|their)\b)|"

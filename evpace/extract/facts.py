@@ -564,8 +564,10 @@ class DocumentReader:
                                    first[-1].precision))
         for m in C.FULL_YEAR.finditer(low) if "year" in low or "annual" in low or "全年" in low else ():
             lead = self.ctx.lead[0][:4] if self.ctx.lead else ""  # the article's own year, not a digression's
-            year = max(lead, self.ctx.period[:4]) or (str(self.published.year - (self.published.month == 1))
-                                                      if self.published else "")
+            named = [d.period for d in ds or () if d.precision == "year" and d.period
+                     and d.end <= sent.start + m.start()]  # "2019 — 16,608 deliveries for the year"
+            year = named[-1] if named else max(lead, self.ctx.period[:4]) or (
+                str(self.published.year - (self.published.month == 1)) if self.published else "")
             if year:
                 out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), year, "year"))
         return out
