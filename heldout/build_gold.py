@@ -7,7 +7,7 @@ change, ft (from_threshold), tt (to_threshold). Defaults: vehicles, exact, actua
 import json
 from pathlib import Path
 
-D, S, P, O = "deliveries", "sales", "production", "orders"
+D, S, P, ORD = "deliveries", "sales", "production", "orders"
 M, Q, H, Y, YTD, C = "month", "quarter", "half", "year", "ytd", "cumulative"
 
 
@@ -20,6 +20,20 @@ def f(e, metric, scope, period, value, text, unit="vehicles", bound="exact", kin
 
 def pct(e, metric, scope, period, value, text, change="yoy", **kw):
     return f(e, metric, scope, period, value, text, unit="percent", change=change, **kw)
+
+
+def write_gold(gold, out):
+    """Write one gold/<stem>.jsonl per entry of `gold` into `out` and print the counts.
+
+    Also used by heldout2/build_gold.py, which imports f, pct, the constants and this function.
+    """
+    out = Path(out)
+    out.mkdir(exist_ok=True)
+    for stem, facts in gold.items():
+        with (out / f"{stem}.jsonl").open("w", encoding="utf-8") as fh:
+            for obj in facts:
+                fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    print(sum(len(v) for v in gold.values()), "facts in", len(gold), "files")
 
 
 GOLD = {
@@ -184,7 +198,8 @@ GOLD = {
         f("aito-m8", D, M, "2025-05", 12116, "12,116"),
         f("aito-m9", S, C, "2025-08", 230000, "230,000"),
         f("xpeng-mona-m03", D, C, "2025-11-07", 200000, "passed 200,000", bound="lower"),
-        f("xpeng-mona-m03", D, C, "2025-11-07", 14, "roughly 14 months", unit="months", bound="approx", ft=0, tt=200000),
+        f("xpeng-mona-m03", D, C, "2025-11-07", 14, "roughly 14 months", unit="months", bound="approx",
+          ft=0, tt=200000),
         f("onvo-l60", D, M, "2024-09", 832, "832"),
     ],
     "13-leapmotor-raises-2025-target": [
@@ -233,10 +248,4 @@ GOLD = {
 }
 
 if __name__ == "__main__":
-    out = Path(__file__).resolve().parent / "gold"
-    out.mkdir(exist_ok=True)
-    for stem, facts in GOLD.items():
-        with (out / f"{stem}.jsonl").open("w", encoding="utf-8") as fh:
-            for obj in facts:
-                fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    print(sum(len(v) for v in GOLD.values()), "facts in", len(GOLD), "files")
+    write_gold(GOLD, Path(__file__).resolve().parent / "gold")
