@@ -710,3 +710,9 @@ def test_a_timeline_of_milestones():
     assert ("zeekr", "deliveries", "year", "2019", 16608.0) in [f[:5] for f in got]
     assert ("zeekr", "production", "cumulative", "2025-11", 1e6) in [f[:5] for f in got]
     assert ("zeekr", "production", 300000.0) in [(f[0], f[1], f[4]) for f in got]
+
+
+def test_a_survey_share_is_no_change_and_a_month_with_an_adjective_is_a_base():
+    got = records("Zeekr delivered 36,702 cars in April, up 71.2% on a dismal March. In our reader survey, 61% "
+                  "want more on batteries.", published="2026-05-03")
+    assert [(r["value"], r["change"]) for r in got if r["unit"] == "percent"] == [(71.2, "mom")]

@@ -143,7 +143,10 @@ COUNT_NOUN = re.compile(r"\b(?:(?P<other>stations|stores|store openings|chargers
 PERCENT_SKIP = re.compile(r"^\s*(?:market )?(?:share|stake|margin|penetration|rate|discount|interest|owned|equity|"
                           r"of (?:the|its|their|total|all|china|nio|\w+-brand)|gross|net|profit|tariff|tax|"
                           r"down payment|(?:higher|lower) on(?![\s-](?:year|month|the year|the month|quarter))|"
-                          r"in (?:hong kong|new york|pre-market|trading))", re.I)
+                          r"in (?:hong kong|new york|pre-market|trading)|"
+                          r"of (?:you|respondents|readers|those (?:surveyed|polled))|"
+                          r"(?:want|say|said|think|believe)\b)",
+                          re.I)
 PERCENT_SKIP_BEFORE = re.compile(r"(?:account(?:ed|ing|s)? for|represent\w*|share of|stake of|margin of|making up|"
                                  r"made up|make up|comprising|penetration of|rate of|shares? (?:\w+ )?(?:rose|fell|"
                                  r"gained|lost|slipped|jumped|climbed|closed|dropped|risen|were up|were down)|"
@@ -159,8 +162,8 @@ YOY = re.compile(r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|\byoy\b|\by/y\b|(
 MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|\bm/m\b|from the previous month|"
                  r"previous month|sequential\w*|on the month\b|"
                  r"(?:from|than(?: in)?|above|below|over|versus|vs\.?|compared with|on|level with|in line with) "
-                 r"(?:an? )?(?:january|february|march|april|may|june|july|august|september|october|november|"
-                 r"december)\b|环比")
+                 r"(?:an? (?:[a-z]+ )?)?(?:january|february|march|april|may|june|july|august|september|october|"
+                 r"november|december)\b|环比")
 QOQ = re.compile(r"quarter[\s-]on[\s-]quarter|quarter[\s-]over[\s-]quarter|\bqoq\b|\bq/q\b|from the previous quarter|"
                  r"previous quarter")
 VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|vs\.?|against|above|below)\s+(?:[^.;%\d]{0,50}?"
