@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..extract.cues import CROSS, CROSSED
 from ..extract.text import Mention, Sentence
 from .claims import MODAL as _MODAL
 from .claims import Claim, DocContext, date_window, overlaps
@@ -17,27 +18,24 @@ from .tolerance import qualifier
 _PACE = re.compile(r"\b(?:pace|rate|run-?rate|sustain\w*|annuali[sz]\w*|keeps? up)\b")
 _ANNUAL = re.compile(r"\b(?:annual\w*|a year|per year|yearly|full[- ]year|twelve months|12 months)\b")
 _FORWARD = re.compile(r"\b(?P<cue>(?:is|are|was|were|looks?|seems?)?\s*(?:on track|on course|set|poised|expected|"
-                      r"likely|forecast|projected|due|tipped|slated)\s+to|will|should)\s+(?P<verb>cross|reach|hit|"
-                      r"top|surpass|pass|exceed|break|join|do so|achieve|clear)\b")
+                      r"likely|forecast|projected|due|tipped|slated)\s+to|will|should)\s+(?P<verb>" + CROSS +
+                      r"|exceed|break|do so|achieve)\b")
 _RANK = re.compile(r"\b(?P<rank>first|second|third|fourth|fifth|sixth|last|fastest|quickest|only)\b"
-                   r"(?P<between>[^.;]{0,60}?)\bto\s+(?P<verb>clear|reach|cross|hit|surpass|pass|top|join|achieve|"
-                   r"break)\b(?P<rest>[^.;]{0,60})")
+                   r"(?P<between>[^.;]{0,60}?)\bto\s+(?P<verb>" + CROSS + r"|achieve|break)\b(?P<rest>[^.;]{0,60})")
 _WEAK_MODAL = re.compile(r"\b(?:could|may|might)\b")
 _UPSTART = re.compile(r"\bupstarts?\b|\bstart-?ups?\b|new (?:force|player|entrant)s?|\bnewcomers?\b|"
                       r"\bnew (?:ev )?makers?\b")
 _COUNT = re.compile(r"\b(?:the other|the remaining|all|these|those)\s+(?P<n>two|three|four|five|six|seven|eight|"
-                    r"nine|ten|\d{1,2})\b(?P<mid>[^.;]{0,40}?)\b(?:joined|reached|crossed|hit|cleared|passed|"
-                    r"surpassed|topped|made)\b")
+                    r"nine|ten|\d{1,2})\b(?P<mid>[^.;]{0,40}?)\b(?:" + CROSSED + r"|made)\b")
 _EXCEPT = re.compile(r"\b(?:except(?: for)?|apart from|other than|besides|bar)\s*$")
-_MILESTONE_ANAPHOR = re.compile(r"\b(?:reached|hit|crossed|passed|topped|surpassed|joined|cleared|achieved|"
-                                r"made)\s+(?:that|the|this|its|their)\s+(?:milestone|mark|threshold|club|level|leap|"
-                                r"feat)\b")
+_MILESTONE_ANAPHOR = re.compile(r"\b(?:" + CROSSED + r"|achieved|made)\s+(?:that|the|this|its|their)\s+"
+                                r"(?:milestone|mark|threshold|club|level|leap|feat)\b")
 _FIRST_DELIVERY = re.compile(r"\b(?:began|begun|begin(?:s|ning)?|started|start(?:s|ing)?|commenced|kicked off)\s+"
                              r"(?:customer\s+|its\s+)?deliver(?:ies|ing)\b|\bdeliveries\s+(?:began|beginning|"
                              r"started|starting|commenced|kicked off)\b|\bfirst deliver(?:y|ies)\s+(?:was|were|"
                              r"came|took place)\b")
 _NOT_YET = re.compile(r"(?:hasn't|has not|haven't|have not|is yet to|are yet to|yet to|not yet)\s+"
-                      r"(?:\w+\s+){0,2}?(?:reached|reach|crossed|cross|hit|passed|topped|joined)\s+$")
+                      r"(?:\w+\s+){0,2}?(?:" + CROSSED + "|" + CROSS + r")\s+$")
 _WORD_DURATION = re.compile(r"\b(?:(?P<word>about|around|roughly|nearly|almost|close to|more than|over|under|"
                             r"less than|just|only|within)\s+)?(?P<n>a|one|two|three|four|five|six|seven|eight|"
                             r"nine|ten)\s+(?P<unit>decades?|years? and a half|and a half years)\b")

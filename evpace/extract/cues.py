@@ -97,8 +97,11 @@ GENERIC_BETWEEN = re.compile(r"\b(?:the other (?!way|hand|side|direction)\w+|the
 WE_REF = re.compile(r"\b(?:we|our|us)\b")  # in quoted speech: the speaker's company
 SUBJECT_REF = re.compile(r"\b(?:it|its|they|their|the (?:[\w-]+ ){0,2}?(?:company|automaker|carmaker|brand|group|firm|"
                          r"maker|ev maker|startup|start-up|manufacturer|alliance|marque))\b|该公司|公司")
-RANK = re.compile(r"\b(?:the )?(?:first|second|third|fastest|only|last)\b[\w\s-]{0,40}\bto (?:clear|reach|cross|hit|"
-                  r"surpass|join|pass|top|deliver more|build|produce|deliver|sell|make)\b")
+# Verbs of crossing a threshold, shared by the extractor's cues and the checker's (evpace.check.patterns)
+CROSS = "clear|reach|cross|hit|surpass|pass|top|join"
+CROSSED = "cleared|reached|crossed|hit|surpassed|passed|topped|joined"
+RANK = re.compile(r"\b(?:the )?(?:first|second|third|fastest|only|last)\b[\w\s-]{0,40}\bto (?:" + CROSS +
+                  r"|deliver more|build|produce|deliver|sell|make)\b")
 NEGATED = re.compile(r"(?:n't|\bnot\b|\bnever\b|\byet to\b|\bfailed to\b|\bshort of\b|\bno longer\b|未)[^.;]{0,40}$")
 ASPIRATION = re.compile(r"within sight|in sight|closing in on|\bnearing\b|edg\w+ closer|\bapproaching\b|"
                         r"on the verge|within reach")
