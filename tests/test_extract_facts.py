@@ -716,3 +716,13 @@ def test_a_survey_share_is_no_change_and_a_month_with_an_adjective_is_a_base():
     got = records("Zeekr delivered 36,702 cars in April, up 71.2% on a dismal March. In our reader survey, 61% "
                   "want more on batteries.", published="2026-05-03")
     assert [(r["value"], r["change"]) for r in got if r["unit"] == "percent"] == [(71.2, "mom")]
+
+
+def test_the_milestone_a_duration_counts_from_is_a_threshold_unless_dated():
+    got = records("Zeekr built its 4 millionth vehicle on Dec. 8, just under 14 months after the 3 millionth.",
+                  published="2025-12-20")
+    assert [r["value"] for r in got if r["unit"] == "vehicles"] == [4e6]
+    assert [(r["from_threshold"], r["to_threshold"]) for r in got if r["unit"] == "months"] == [(3e6, 4e6)]
+    got = records("Zeekr built its 4 millionth vehicle on Dec. 8, just under 14 months after the 3 millionth left "
+                  "the line on Oct. 11, 2024.", published="2025-12-20")
+    assert sorted(r["value"] for r in got if r["unit"] == "vehicles") == [3e6, 4e6]

@@ -190,7 +190,7 @@ FROM_START = re.compile(r"first deliver\w*|from (?:its |the )?(?:launch|start|de
                         r"(?:launch|start|debut|first)|\bthe first\b|after (?:the |its )?first|of (?:its |"
                         r"the )?launch|after (?:its |"
                         r"the )?launch")
-FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$|从第?$")
+FROM_BEFORE = re.compile(r"\b(?:from|after)\s+(?:the\s+|its\s+)?$|从第?$")
 TO_BEFORE = re.compile(r"(?:\bto|reach\w*|hit|cross\w*|pass\w*|top\w*|clear\w*|\bof|\bfirst)\s+(?:the\s+|its\s+|"
                        r"their\s+)?"
                        r"(?:first\s+)?$|(?:到|至)第?$|前$")

@@ -1106,7 +1106,8 @@ class DocumentReader:
                 pre = self.low_text[max(lo, a.start - 16):a.start]
                 if C.FROM_BEFORE.search(pre):
                     frm = a.value
-                    used.add(a.start)
+                    if not any(0 <= d.start - a.end <= 45 for d in self.dates if d.period):
+                        used.add(a.start)  # (not "after the 3 millionth left the line on Oct. 11, 2024": a fact)
                 elif C.TO_BEFORE.search(pre) or self.low_text[a.end:a.end + 6].startswith(" mark"):
                     to = a.value
                     if C.THRESHOLD_ONLY.search(pre) and not self._dated_as_of(sent):
