@@ -726,3 +726,12 @@ def test_the_milestone_a_duration_counts_from_is_a_threshold_unless_dated():
     got = records("Zeekr built its 4 millionth vehicle on Dec. 8, just under 14 months after the 3 millionth left "
                   "the line on Oct. 11, 2024.", published="2025-12-20")
     assert sorted(r["value"] for r in got if r["unit"] == "vehicles") == [3e6, 4e6]
+
+
+def test_a_table_of_months_by_year_columns():
+    text = ("Zeekr's monthly deliveries so far this year, next to the same month of 2025.\n\n"
+            "| Month | 2026 | 2025 | YoY |\n|---|---|---|---|\n| January | 69,129 | 63,238 | +9.3% |\n"
+            "| February | 58,599 | 30,688 | +91.0% |\n")
+    got = {(r["value"], r["scope"], r["period"]) for r in records(text, published="2026-08-05")}
+    assert {(69129.0, "month", "2026-01"), (63238.0, "month", "2025-01"), (9.3, "month", "2026-01"),
+            (58599.0, "month", "2026-02"), (30688.0, "month", "2025-02"), (91.0, "month", "2026-02")} == got

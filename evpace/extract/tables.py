@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from . import cues as C
-from .dates import DateMatch
+from .dates import DateMatch, _new_date
 from .facts import Extracted, _change_between
 from .numbers import NumberMatch
 from .text import Mention, Sentence
@@ -100,6 +100,15 @@ def _in(items: list, lo: int, hi: int) -> list:
     return [x for x in items if lo <= x.start and x.end <= hi]
 
 
+def _in_year(row: DateMatch | None, col: DateMatch | None) -> DateMatch | None:
+    """The date of a cell: the column's, except that a month, quarter or half named by the row is read in
+    the year the column names ("| January | 69,129 | 63,238 |" under "| Month | 2026 | 2025 |")."""
+    if col is None or row is None or col.precision != "year" or row.precision not in ("month", "quarter", "half") \
+            or not col.period or not row.period:
+        return col
+    return _new_date(row.start, row.end, row.text, col.period[:4] + row.period[4:], row.precision, False, None)
+
+
 class TableReader:
     """Reads the tables of one document (see the module docstring)."""
 
@@ -153,7 +162,7 @@ class TableReader:
                 if n.unit not in (None, "vehicles"):
                     continue
                 if row_change is not None and n.is_percent:  # a row of changes: "MoM", "Change, April vs. March"
-                    date = row_date or col.period
+                    date = _in_year(row_date, col.period) or row_date
                     scope, period = self._scope_period(col, date, ctx_scope, ctx_period)
                     out.append(Extracted(entity=ent.text, entity_id=ent.entity_id,
                                          metric=col.metric or t_metric or ctx_metric or "deliveries", scope=scope,
@@ -166,7 +175,7 @@ class TableReader:
                     self.low[n.end:nums[1].start]) else []  # "456k–489k": a range, each end a fact
                 base = self._base_column(cols, j) if (n.is_percent or col.is_change) else j
                 bcol = cols[base] if base is not None and base < len(cols) else col
-                date = bcol.period or (col.period if col is not bcol else None) or row_date
+                date = _in_year(row_date, bcol.period or (col.period if col is not bcol else None)) or row_date
                 metric = bcol.metric or col.metric or t_metric or ctx_metric or "deliveries"
                 scope, period = self._scope_period(bcol, date, ctx_scope, ctx_period)
                 kind = bcol.kind or col.kind or t_kind or "actual"
