@@ -735,3 +735,24 @@ def test_a_table_of_months_by_year_columns():
     got = {(r["value"], r["scope"], r["period"]) for r in records(text, published="2026-08-05")}
     assert {(69129.0, "month", "2026-01"), (63238.0, "month", "2025-01"), (9.3, "month", "2026-01"),
             (58599.0, "month", "2026-02"), (30688.0, "month", "2025-02"), (91.0, "month", "2026-02")} == got
+
+
+def test_a_figure_across_a_groups_listed_brands_is_the_groups():
+    got = facts("NIO Inc. had the biggest jump. Deliveries across its NIO, ONVO and Firefly brands came to 23,900, "
+                "up 58.9% from March.", published="2025-05-02")
+    assert [(f[0], f[4]) for f in got] == [("nio", 23900.0), ("nio", 58.9)]
+
+
+def test_a_round_up_paragraph_on_the_next_maker_after_a_look_back():
+    text = ("Zeekr delivered 28,585 vehicles in April. A year ago it delivered 7,058 in April 2024.\n\n"
+            "**NIO Inc.** had the biggest jump. Deliveries came to 23,900, an increase of 44.5% on the same period "
+            "of 2024.\n\n"
+            "**XPeng** sold 35,045.")
+    got = {(f[0], f[4]): f[2:4] for f in facts(text, published="2025-05-02")}
+    assert got[("nio", 23900.0)] == ("month", "2025-04") and got[("xpeng", 35045.0)] == ("month", "2025-04")
+
+
+def test_a_paragraph_on_the_next_maker_keeps_the_years_context():
+    text = ("Full-year results diverged. Li Auto delivered 500,508 vehicles in 2024.\n\n"
+            "Leapmotor had the best year relative to plan. Its 293,724 deliveries beat its target.")
+    assert ("leapmotor", "year", "2024", 293724.0) in [(f[0], f[2], f[3], f[4]) for f in facts(text, "2025-01-03")]

@@ -221,7 +221,9 @@ PREVIOUS_YEARS = re.compile(r"\b(?:the )?(?:previous|prior|preceding) year(?:'s|
 HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|(?<!handed )(?<!hand )(?<!hands )"
                        r"(?<!turned )\bover\s+(?:the\s+)?$")  # what a change is measured from
 PER_YEAR_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) year(?! (?:ago|earlier|before))")
-PERCENT_ON_BASE = re.compile(r"(?:%|percent|per cent)\s+(?:\w+\s+)?on\s+(?:the\s+|an?\s+)?$")  # "a rise of 70% on 2023"
+# "a rise of 70% on 2023", "44.5% on the same period of 2024"
+PERCENT_ON_BASE = re.compile(r"(?:%|percent|per cent)\s+(?:\w+\s+)?on\s+(?:the\s+|an?\s+)?(?:(?:same|prior|previous|"
+                             r"year-ago)\s+(?:quarter|months?|period|half)\s+(?:of|in|last)\s+)?$")
 TYPICAL_PERIOD_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:in|during)\s+(?:a|an)\s+(?:typical|average|"
                                   r"normal|good|bad|usual)\s+(?:month|quarter|week|year)")  # an average, no period
 FROM_MAKER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:came|come|were|was)\s+from\s+(?:the\s+)?$")
@@ -253,6 +255,8 @@ ORDERS_ONLY = re.compile(r"\borders\b|bookings|reservations")  # "7X orders look
 OWN_PERIOD_NOUN = re.compile(r"\s*(?:deliveries|sales|volumes?|output|production|total)\s+(?:of|were|was|at|came to|"
                              r"stood at|reached|totall?ed)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|some\s+)?")
 TIMESTAMP_LEAD = re.compile(r"\W*(?:[01]?\d|2[0-3])[:.][0-5]\d\b")  # "**13:30** Zeekr delivered ..."
+BRANDS_AFTER = re.compile(r"\W*(?:brands|marques)\b")
+LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?")
 MONTH_TALK = re.compile(r"\b(?:a|the|its|their)\s+(?:\w+\s+)?month\b(?!\s+(?:of|before|after|earlier|ago))")
 ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")

@@ -133,8 +133,13 @@ class DocumentReader:
         low = self.low_text[sent.start:sent.end]
         if self.ctx.intro is not None and not C.BULLET.match(low):
             self.ctx.intro = None  # the list an intro line opened has ended
-        if self.ctx.lead and C.TIMESTAMP_LEAD.match(low) and self.text[max(0, sent.start - 2):sent.start] == "\n\n":
-            self.ctx.period, self.ctx.scope = self.ctx.lead  # a live blog's new post: back to the day's story
+        if self.ctx.lead and self.text[max(0, sent.start - 2):sent.start] == "\n\n" and (
+                C.TIMESTAMP_LEAD.match(low) or ms and not ds and self.ctx.subject is not None
+                and ms[0].start - sent.start < 12 and ms[0].entity_id != self.ctx.subject.entity_id
+                and _months(self.ctx.period)[1] < _months(self.ctx.lead[0])[0]):
+            # a live blog's new post; a round-up's paragraph on the next maker after a look back at an earlier
+            # period ("A year ago it delivered 7,058 in April 2024"): back to the article's own period
+            self.ctx.period, self.ctx.scope = self.ctx.lead
         out = self._facts(sent, low, ms, ds, nums) if nums else []
         question, self.ctx.question = self.ctx.question, None
         if question is not None and out:
@@ -188,6 +193,23 @@ class DocumentReader:
                 self.ctx.intro = (kind, _scope_of(d.precision) if d else "", d.period if d else "",
                                   bool(C.PARTIAL_PERIOD.search(low)))
         return out
+
+    def _group_of_listed_brands(self, before: list[Mention]) -> Mention | None:
+        """The group whose brands are listed right before the figure ("its NIO, ONVO and Firefly brands")."""
+        last = before[-1]
+        brands = C.BRANDS_AFTER.match(self.low_text, last.end) if self.registry is not None else None
+        if brands is None:
+            return None
+        listed = [last]
+        for m in reversed(before[:-1]):
+            if not C.LIST_GAP.fullmatch(self.low_text, m.end, listed[0].start):
+                break
+            listed.insert(0, m)
+        owners = {m.parent or m.entity_id for m in listed}
+        if len(listed) < 2 or len(owners) != 1:
+            return None
+        e = self.registry.get(owners.pop())
+        return Mention(listed[0].start, brands.end(), e.name, e.id, e.kind, e.parent)
 
     def _quoted(self, pos: int) -> bool:
         """Is ``pos`` inside quoted speech ("We handed over 41,948 cars last month," she said)?"""
@@ -744,6 +766,9 @@ class DocumentReader:
         if asides:  # "the ONVO brand, whose first model is the L60 SUV, for 5,082": not the L60
             kept = [m for m in before if not any(a <= m.start < b for a, b in asides)]
             before = kept or before
+        group = self._group_of_listed_brands(before) if len(before) >= 2 else None
+        if group is not None:
+            return group  # "Deliveries across its NIO, ONVO and Firefly brands came to 23,900": the group's
         lead = self._appositive_lead(sent, ms, n)
         if lead is not None:
             return lead  # "BYD, the carmaker that overtook Tesla ..., reported a 30.1% fall"
@@ -1288,6 +1313,20 @@ def _is_event(reader: DocumentReader, d) -> bool:
                 C.SINCE_BEFORE_DATE.search(low[max(0, d.start - 70):d.start]) or
                 (C.EVENT_VERB_BEFORE.search(low[max(0, d.start - 25):d.start]) and
                  C.EVENT_RESULTS_AFTER.match(low[d.end:d.end + 14])))
+
+
+def _months(period: str) -> tuple[str, str]:
+    """First and last month ("YYYY-MM") a period covers; ("", "") if it is not a period."""
+    if re.fullmatch(r"\d{4}", period):
+        return f"{period}-01", f"{period}-12"
+    if m := re.fullmatch(r"(\d{4})-([QH])([1-4])", period):
+        k, span = int(m.group(3)), 3 if m.group(2) == "Q" else 6
+        return f"{m.group(1)}-{(k - 1) * span + 1:02d}", f"{m.group(1)}-{k * span:02d}"
+    if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", period):
+        return period[:7], period[:7]
+    if re.fullmatch(r"\d{4}-\d{2}/\d{4}-\d{2}", period):
+        return period[:7], period[8:]
+    return "", ""
 
 
 def _quarter_of(period: str) -> str:
