@@ -756,3 +756,17 @@ def test_a_paragraph_on_the_next_maker_keeps_the_years_context():
     text = ("Full-year results diverged. Li Auto delivered 500,508 vehicles in 2024.\n\n"
             "Leapmotor had the best year relative to plan. Its 293,724 deliveries beat its target.")
     assert ("leapmotor", "year", "2024", 293724.0) in [(f[0], f[2], f[3], f[4]) for f in facts(text, "2025-01-03")]
+
+
+def test_a_target_progress_story():
+    text = ("Zeekr handed over 38,027 vehicles in July. That was 5.2% below June, when deliveries reached 40,126, "
+            "the highest so far this year. From January to July it delivered 204,004, down 12.8% from 233,906 in the "
+            "same seven months of 2025. Its goal for 2026 is 550,000, an increase of 28% on last year's 429,445. "
+            "March brought a recovery to 27,415, but the quarter as a whole came to only 62,682. The second quarter "
+            "was much better. Deliveries of 103,295 were 64.8% higher than in the first three months.")
+    got = {r["value"]: (r["scope"], r["period"], r["change"]) for r in records(text, published="2026-08-03")}
+    assert got[40126.0][:2] == ("month", "2026-06")
+    assert got[233906.0][:2] == ("ytd", "2025-01/2025-07")
+    assert got[28.0] == ("year", "2026", "vs 2025")
+    assert got[27415.0][:2] == ("month", "2026-03") and got[62682.0][:2] == ("quarter", "2026-Q1")
+    assert got[103295.0][:2] == ("quarter", "2026-Q2")

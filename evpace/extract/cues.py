@@ -39,6 +39,9 @@ ACTUAL_VERB = re.compile(r"\b(?:delivered|sold|produced|built|reached|hit|posted
                          r"decreased|"
                          r"contributed|"
                          r"ended|finished|ending|finishing|closing|closed)\b")
+# "the highest so far this year" ranks a month, it does not make the figure a year-to-date total
+SUPERLATIVE_YTD = re.compile(r"\b(?:highest|lowest|best|worst|biggest|largest|strongest|weakest|most)\s+(?:\w+\s+)?"
+                             r"(?:so far this year|this year so far|year[\s-]to[\s-]date)")
 YTD = re.compile(r"year[\s-]to[\s-]date|\bytd\b|so far this year|for the year so far|this year so far|"
                  r"(?:first|initial) (?!(?:six|three|6|3) months)(?:\w+ )?months|"
                  r"cumulative\w* (?:\w+ ){0,3}(?:for|in|this|of) (?:the |this )?year|"
@@ -72,7 +75,7 @@ EXPORT_INCLUDED = re.compile(r"including (?:\w+ )?exports|incl\.? exports|export
 APPOSITIVE = re.compile(r"(?:\s*\([^)]{1,20}\))?,((?:[^,.;]{3,120}?)),\s*(?:which\s+|who\s+)?(?:has\s+|had\s+)?[a-z]")
 THIS_PERIOD = re.compile(r"(?:this|next|the current|the coming) (?:month|quarter)")
 WHEN_AFTER_DATE = re.compile(r",?\s*when\s+(?:the company|it|they|[\w-]+)\s+(?:had\s+)?(?:delivered|handed over|sold|"
-                             r"produced|built|shipped)\b")
+                             r"produced|built|shipped|reached|hit|came to|totall?ed|stood at)\b")
 CAUSE_BETWEEN = re.compile(r"\b(?:as|after|because|thanks to|helped by|led by|driven by|with|despite|on)\b")
 CUMULATIVE = re.compile(r"cumulativ\w*|all[\s-]time|to date|lifetime|since (?:its |the )?(?:launch|inception|"
                         r"founding|start|debut|first|\w+ (?:went|go) on sale|deliveries (?:began|started))|"
@@ -210,7 +213,7 @@ EARLIER_BEFORE = re.compile(r"\b(?:previous|prior|old|former) (?:peak|record|hig
                             r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$|"
                             r"\b(?:past|beat\w*|above|over|exceed\w*|surpass\w*|topp\w*)\s+[a-z]+(?:'s|’s)\s+$")
 # ("edging past October's 70,289": the figure it is compared with)
-YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:months?|quarter|period|half)(?: of| in)? "
+YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:\w+ )?(?:months?|quarter|period|half)(?: of| in)? "
                           r"(?:last year|the previous year|the prior year|a year (?:ago|earlier|before)|"
                           r"(?<=of |in )(?P<year>(?:19|20)\d\d)(?!\d))|"
                           r"\ba year (?:ago|earlier|before)\b|\bthe year[- ]ago (?:month|quarter|period)|去年同期")
@@ -250,19 +253,23 @@ LABELLED_BEFORE = re.compile(r"[(（]\s*[^()（）]{1,12}[:：]\s*(?:about|aroun
 # "4.6 million NEVs (2024: 4.27 million)": the prior year's figure labelled after this year's
 PRIOR_YEAR_LABEL = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\(\s*((?:19|20)\d\d)\s*[:：]")
 ALONE_BEFORE = re.compile(r"\b(?:in|during|for)\s+[\w.]+(?:\s+\d{4})?\s+alone\b[^.;]*$")  # "In December alone it ..."
-THE_QUARTER = re.compile(r"\b(?:for|in|during|over) the quarter\b(?!\s+(?:to|ended|ending|through|ahead|before|after))")
+THE_QUARTER = re.compile(r"\b(?:(?:for|in|during|over) the quarter\b(?!\s+(?:to|ended|ending|through|ahead|before|"
+                         r"after))|the quarter(?= as a whole))")
 ORDERS_ONLY = re.compile(r"\borders\b|bookings|reservations")  # "7X orders look healthy": an aside, no new metric
 OWN_PERIOD_NOUN = re.compile(r"\s*(?:deliveries|sales|volumes?|output|production|total)\s+(?:of|were|was|at|came to|"
                              r"stood at|reached|totall?ed)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|some\s+)?")
 TIMESTAMP_LEAD = re.compile(r"\W*(?:[01]?\d|2[0-3])[:.][0-5]\d\b")  # "**13:30** Zeekr delivered ..."
 BRANDS_AFTER = re.compile(r"\W*(?:brands|marques)\b")
 LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?")
+# a sentence with no figure that talks about a period dates what follows ("December itself was the busiest month")
+PERIOD_TALK = re.compile(r"\bmonth\b|\bquarter\b|\bhalf\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
+                         r"registrations|output|production|\breport(?:s|ed)\b|\brebound|makers\b|交付|销量")
 MONTH_TALK = re.compile(r"\b(?:a|the|its|their)\s+(?:\w+\s+)?month\b(?!\s+(?:of|before|after|earlier|ago))")
 ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")
 # "its total for the first eleven months to 441,995": the date is the later figure's
-DATE_THEN_FIGURE = re.compile(r"\s*(?:to|at|of|was|were|stood at|came to|reached|hit)\s+(?:about\s+|around\s+|"
-                              r"roughly\s+|nearly\s+|more than\s+|over\s+)?")
+DATE_THEN_FIGURE = re.compile(r"\s*(?:as a whole\s+)?(?:to|at|of|was|were|stood at|came to|reached|hit)\s+(?:only\s+|"
+                              r"just\s+)?(?:about\s+|around\s+|roughly\s+|nearly\s+|more than\s+|over\s+)?")
 # "An earlier version misstated XPeng's deliveries as 30,985"; "(An earlier version ...) It also gave X as 81.8%"
 RETRACTED_BEFORE = re.compile(r"\b(?:misstated|misreported|incorrectly|wrongly|erroneously|mistakenly)\b[^.;]{0,80}?"
                               r"\bas\s+$")

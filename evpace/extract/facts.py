@@ -151,9 +151,7 @@ class DocumentReader:
                 self.ctx.listed = named
         small = not out and all(n.value < 100 and not n.is_percent for n in nums)  # "Seven makers reported..."
         ds_told = [d for d in ds if not C.COMPARED_BASE.search(self.low_text, max(0, d.start - 40), d.start)]
-        if small and ds_told and re.search(r"\bmonth\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
-                                         r"registrations|output|production|\breport(?:s|ed)\b|\brebound|makers\b|"
-                                         r"交付|销量", low):
+        if small and ds_told and C.PERIOD_TALK.search(low):
             d = ds_told[-1]  # "December itself was the busiest month in its history." dates what follows
             # (not "MoM = vs Aug": a comparison's base)
             if (d.precision in ("month", "quarter", "half") or d.precision == "year" and not self.ctx.period) and \
@@ -564,7 +562,9 @@ class DocumentReader:
                 out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0),
                                    f"{year}-Q{(month - 1) // 3 + 1}", "quarter"))
         for m in C.THE_QUARTER.finditer(low) if "the quarter" in low else ():
-            q = _quarter_of(self.ctx.period)  # "For the quarter, its deliveries doubled": the month's quarter
+            months = [d.period for d in ds or () if d.precision == "month" and d.period
+                      and d.end <= sent.start + m.start()]  # "March brought 27,415, but the quarter as a whole"
+            q = _quarter_of(months[-1] if months else self.ctx.period)  # "For the quarter, ...": the month's quarter
             if q:
                 out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), q, "quarter"))
         for m in C.CALENDAR_YEAR.finditer(low) if "cy" in low else ():
@@ -860,7 +860,7 @@ class DocumentReader:
         window = low[lo:rel + len(n.text) + 40]
         if C.MONTHLY.search(window) and d is not None and d.precision in ("month", "day"):
             return "month", (d.period or "")[:7]
-        ytd = bool(C.YTD.search(window))
+        ytd = bool(C.YTD.search(window)) and not C.SUPERLATIVE_YTD.search(window)
         cum = n.unit == "ordinal" or bool(C.CUMULATIVE.search(window)) or (
             _milestone_like(n) and bool(C.MILESTONE_VERB.search(low[max(0, rel - 40):rel])))
         if d is not None and C.AS_OF.search(self.low_text[max(0, d.start - 20):d.start]):
@@ -1073,6 +1073,8 @@ class DocumentReader:
             change = "yoy"  # a bare "up 92.6%" on a monthly or annual figure is year-on-year by convention
         if base is not None and h is not None and h.kind == "actual":
             change = _change_between(h.period, base.period or "") or change
+        if h is not None and h.kind == "target" and h.scope == "year" and change == "yoy" and h.period.isdigit():
+            change = f"vs {int(h.period) - 1}"  # an annual target's growth is on the last year's actual figure
         value = -n.value if _falling(low, rel, len(n.text)) else n.value
         if h is not None:
             return replace(h, value=value, unit="percent", bound=n.bound_hint or "exact", start=n.start,
