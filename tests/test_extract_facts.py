@@ -770,3 +770,17 @@ def test_a_target_progress_story():
     assert got[28.0] == ("year", "2026", "vs 2025")
     assert got[27415.0][:2] == ("month", "2026-03") and got[62682.0][:2] == ("quarter", "2026-Q1")
     assert got[103295.0][:2] == ("quarter", "2026-Q2")
+
+
+def test_a_target_beaten_story():
+    text = ("Zeekr delivered 293,724 vehicles last year. That was well ahead of the 250,000 it had set out to "
+            "deliver, and more than double the roughly 144,200 it delivered in 2023. From March they climbed from "
+            "14,567 to 20,116 in June. Hitting 500,000 would require an average of roughly 41,700 a month. Their "
+            "average forecast for January is about 25,000 deliveries.")
+    got = {r["value"]: (r["scope"], r["period"], r["kind"], r["bound"]) for r in records(text, published="2025-01-03")}
+    assert got[250000.0] == ("year", "2024", "target", "exact")
+    assert got[144200.0][:2] == ("year", "2023")
+    assert got[14567.0] == ("month", "2024-03", "actual", "exact")
+    assert got[20116.0] == ("month", "2024-06", "actual", "exact")
+    assert 41700.0 not in got
+    assert got[25000.0] == ("month", "2025-01", "expected", "approx")

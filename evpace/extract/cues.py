@@ -264,6 +264,11 @@ LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?")
 # a sentence with no figure that talks about a period dates what follows ("December itself was the busiest month")
 PERIOD_TALK = re.compile(r"\bmonth\b|\bquarter\b|\bhalf\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
                          r"registrations|output|production|\breport(?:s|ed)\b|\brebound|makers\b|交付|销量")
+MOVED_FROM = re.compile(r"\b(?:climb\w*|rose|rising|rise[sn]?|grew|grow\w*|fell|fall\w*|dropp?\w*|increas\w*|"
+                        r"decreas\w*|went|jump\w*|slipp?\w*)\s+from\s+(?:about\s+|around\s+|roughly\s+)?$")
+FORECAST_FOR = re.compile(r"\b(?:forecasts?|estimates?|expectations?|consensus|projections?|guidance|outlook)\s+for\s+"
+                          r"(?:the\s+)?$")
+OPENING_FROM = re.compile(r"(?:^|[.!?:\n*]\s*)from\s+$")  # "From March they climbed ...": a start, not a base
 MONTH_TALK = re.compile(r"\b(?:a|the|its|their)\s+(?:\w+\s+)?month\b(?!\s+(?:of|before|after|earlier|ago))")
 ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")
@@ -419,7 +424,7 @@ CONDITIONAL_SENTENCE = re.compile(r"\W*(?:if|were (?:it|they|[\w-]+) to|had (?:i
 TOLD_IN_PASSING = re.compile(r"\b(?:the|its)\s+$")  # "given the 48,135 it delivered in December"
 TOLD_AFTER = re.compile(r"\s+(?:it|they|the company)\s+(?:had\s+)?(?:delivered|sold|produced|built|handed over)\b")
 HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
-                          r"required to|requires?\s+(?:\w+\s+){0,2}$|\bneed(?:s|ing)?\s+(?:\w+\s+){0,3}$|"
+                          r"required to|requires?\s+(?:\w+\s+){0,4}$|\bneed(?:s|ing)?\s+(?:\w+\s+){0,3}$|"
                           r"\bto average\s+(?:\w+\s+){0,2}$|"
                           r"需要|需达到|"
                           r"月均[^，。；]{0,8}$")

@@ -621,6 +621,12 @@ class DocumentReader:
             if g >= 0 and d.start >= n.end and totals and any(
                     n.end <= o.start and 0 <= d.start - o.end <= 12 for o in nums):
                 return -1  # "delivered 25,287, ..., and 50,457 since January 1": the later figure's total
+            if g >= 0 and d.start >= n.end and C.MOVED_FROM.search(self.low_text, max(0, n.start - 40), n.start) \
+                    and any(n.end <= o.start and 0 <= d.start - o.end <= 12 for o in nums):
+                return -1  # "climbed from 14,567 to 20,116 in June": June is where it got to
+            if g >= 0 and d.start >= n.end and any(n.end <= o.start and 0 <= d.start - o.end <= 30
+                                                   and C.TOLD_AFTER.match(self.low_text, o.end) for o in nums):
+                return -1  # "ahead of the 250,000 it had set out to deliver, and the 144,200 it delivered in 2023"
             return g if g < 0 or d.start >= n.end else g + 10
 
         eligible, announced = [], []
@@ -663,7 +669,8 @@ class DocumentReader:
                     if g < 0 or (d.start >= n.end and g > 90 and not _milestone_like(n)):
                         continue  # (a date far after the figure is another clause's: "..., until ... in 2027")
                     if d.precision not in ("ytd", "range") and (C.COMPARED_BASE.search(
-                            self.low_text[max(0, d.start - 40):d.start]) or C.PERCENT_ON_BASE.search(
+                            self.low_text[max(0, d.start - 40):d.start]) and not C.OPENING_FROM.search(
+                            self.low_text, max(0, d.start - 8), d.start) or C.PERCENT_ON_BASE.search(
                             self.low_text[max(0, d.start - 25):d.start]) or C.DATE_BASE_BEFORE.search(
                             self.low_text[max(0, d.start - 25):d.start])) and (d.start >= n.end or not re.match(
                                 r",?\s*(?:when|in which|during which)\b", self.low_text[d.end:d.end + 12])):
@@ -714,7 +721,8 @@ class DocumentReader:
         for a, b in zip(volumes, volumes[1:], strict=False):
             if C.RANGE_BETWEEN.match(self.text[a.end:b.start]) and b.value > a.value and (
                     "between" in self.low_text[max(0, a.start - 12):a.start] or
-                    re.search(r"to|-|–|—|至|到|~", self.text[a.end:b.start])):
+                    re.search(r"to|-|–|—|至|到|~", self.text[a.end:b.start])) and not C.MOVED_FROM.search(
+                    self.low_text, max(0, a.start - 40), a.start):  # not "climbed from 14,567 to 20,116"
                 out[b.start] = a
         return out
 
@@ -983,7 +991,8 @@ class DocumentReader:
         if kind != "actual" and d is not None and scope in ("month", "quarter") and (
                 C.THIS_PERIOD.fullmatch(d.text.lower()) and C.METRIC_NOUN_BEFORE.search(
                     self.low_text[max(0, d.start - 20):d.start])
-                or 0 <= d.start - n.end <= 25 and C.UNIT_THEN_IN.fullmatch(self.low_text[n.end:d.start])):
+                or 0 <= d.start - n.end <= 25 and C.UNIT_THEN_IN.fullmatch(self.low_text[n.end:d.start])
+                or C.FORECAST_FOR.search(self.low_text, max(0, d.start - 30), d.start)):  # "forecast for January"
             return Extracted(entity=m.text, entity_id=m.entity_id, metric=metric, scope=scope, period=period,
                              value=n.value, unit="vehicles", bound=bound, kind=kind, start=n.start, end=n.end,
                              quote=sent.text, sentence_start=sent.start, number_text=n.text)  # "this month"
