@@ -784,3 +784,16 @@ def test_a_target_beaten_story():
     assert got[20116.0] == ("month", "2024-06", "actual", "exact")
     assert 41700.0 not in got
     assert got[25000.0] == ("month", "2025-01", "expected", "approx")
+
+
+def test_a_wire_story_on_a_quarter():
+    text = ("Zeekr said on Sunday it delivered 36,060 vehicles in September. Third-quarter deliveries came to "
+            "105,108, almost four times the 26,524 it delivered in the same quarter last year. The nine-month total "
+            "leaves it 55,775 vehicles short of its goal. The quarter's average, roughly 35,000 cars a month, was a "
+            "record. XPeng handed over 15,310 vehicles in September, 11.8% more than a month earlier. NIO "
+            "delivered 20,544 units, up 233.78 percent from a weak September 2022.")
+    got = {r["value"]: (r["scope"], r["period"], r["change"]) for r in records(text, published="2023-10-01")}
+    assert got[26524.0][:2] == ("quarter", "2022-Q3")
+    assert 55775.0 not in got and 35000.0 not in got
+    assert got[11.8][2] == "mom"
+    assert got[20544.0][:2] == ("month", "2023-09")

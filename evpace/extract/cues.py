@@ -166,6 +166,7 @@ YOY = re.compile(r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|\byoy\b|\by/y\b|(
                  r"from a year (?:earlier|ago)|(?:same|year-ago) (?:month|period|quarter)|a year (?:earlier|ago)|"
                  r"last year's|on the year\b|同比")
 MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|\bm/m\b|from the previous month|"
+                 r"\ba month (?:earlier|before|ago)\b|"
                  r"previous month|sequential\w*|on the month\b|"
                  r"(?:from|than(?: in)?|above|below|over|versus|vs\.?|compared with|on|level with|in line with) "
                  r"(?:an? (?:[a-z]+ )?)?(?:january|february|march|april|may|june|july|august|september|october|"
@@ -218,11 +219,15 @@ YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:\w+ )?(?:month
                           r"(?<=of |in )(?P<year>(?:19|20)\d\d)(?!\d))|"
                           r"\ba year (?:ago|earlier|before)\b|\bthe year[- ]ago (?:month|quarter|period)|去年同期")
 FIGURE_JUST_BEFORE = re.compile(r"\d(?:[\d,.]*\d)?\s*(?:k|mn|m|million|thousand|万)?\s*(?:units?|vehicles?|cars?|evs?|"
-                                r"deliveries)?\s*(?:of\s+)?$")  # "the 58,513 of a year earlier"
+                                r"deliveries)?\s*(?:(?:that\s+)?(?:it|they|the company)\s+(?:had\s+)?(?:delivered|sold|"
+                                r"produced|built|handed over)\s+)?(?:of\s+)?$")  # "the 58,513 of a year earlier"
 # "the previous year's 293,724"
 PREVIOUS_YEARS = re.compile(r"\b(?:the )?(?:previous|prior|preceding) year(?:'s|’s)\s+$")
 HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|(?<!handed )(?<!hand )(?<!hands )"
                        r"(?<!turned )\bover\s+(?:the\s+)?$")  # what a change is measured from
+GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of)\b")
+PER_MONTH_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) month\b")
+AVERAGE_BEFORE = re.compile(r"\baverag\w*\b[^.;]{0,30}$")
 PER_YEAR_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) year(?! (?:ago|earlier|before))")
 # "a rise of 70% on 2023", "44.5% on the same period of 2024"
 PERCENT_ON_BASE = re.compile(r"(?:%|percent|per cent)\s+(?:\w+\s+)?on\s+(?:the\s+|an?\s+)?(?:(?:same|prior|previous|"
@@ -364,7 +369,7 @@ QUARTER_TO = re.compile(r"(?:three months|quarter) (?:to|ended|ending|through) (
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
 COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|\bas in|over|versus|vs\.?|compared (?:with|to)|against|level with|"
-                           r"in line with|on a par with|on par with|similar to)\s+(?:the\s+)?"
+                           r"in line with|on a par with|on par with|similar to)\s+(?:the\s+|an?\s+(?:[a-z]+\s+)?)?"
                            r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$")
 TARGET_CONTEXT = re.compile(r"\brange\b|target|goal|guidance|aim|plan|ambition")
 
