@@ -797,3 +797,17 @@ def test_a_wire_story_on_a_quarter():
     assert 55775.0 not in got and 35000.0 not in got
     assert got[11.8][2] == "mom"
     assert got[20544.0][:2] == ("month", "2023-09")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Zeekr's April deliveries work out to about 250 cars a day over the month.", 250.0),
+    ("The top of that range would take Zeekr's full-year total to about 162,000.", 162000.0),
+])
+def test_rates_and_our_own_arithmetic_are_no_facts(text, value):
+    assert value not in [f[4] for f in facts(text, published="2023-12-02")]
+
+
+def test_a_period_then_when_the_total_was():
+    got = facts("Zeekr delivered 12,000 this year, more than in the whole of 2022, when the total was 11,486.",
+                published="2023-12-02")
+    assert ("year", "2022", 11486.0) in [f[2:5] for f in got]

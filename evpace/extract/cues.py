@@ -74,8 +74,9 @@ EXPORT_INCLUDED = re.compile(r"including (?:\w+ )?exports|incl\.? exports|export
                              r"of which[^.;]{0,40}(?:export|overseas|abroad)|含出口")
 APPOSITIVE = re.compile(r"(?:\s*\([^)]{1,20}\))?,((?:[^,.;]{3,120}?)),\s*(?:which\s+|who\s+)?(?:has\s+|had\s+)?[a-z]")
 THIS_PERIOD = re.compile(r"(?:this|next|the current|the coming) (?:month|quarter)")
-WHEN_AFTER_DATE = re.compile(r",?\s*when\s+(?:the company|it|they|[\w-]+)\s+(?:had\s+)?(?:delivered|handed over|sold|"
-                             r"produced|built|shipped|reached|hit|came to|totall?ed|stood at)\b")
+WHEN_AFTER_DATE = re.compile(r",?\s*when\s+(?:the company|it|they|(?:the\s+|its\s+)?[\w-]+)\s+(?:had\s+)?(?:delivered|"
+                             r"handed over|sold|produced|built|shipped|reached|hit|came to|totall?ed|stood at|was|"
+                             r"were)\b")
 CAUSE_BETWEEN = re.compile(r"\b(?:as|after|because|thanks to|helped by|led by|driven by|with|despite|on)\b")
 CUMULATIVE = re.compile(r"cumulativ\w*|all[\s-]time|to date|lifetime|since (?:its |the )?(?:launch|inception|"
                         r"founding|start|debut|first|\w+ (?:went|go) on sale|deliveries (?:began|started))|"
@@ -226,6 +227,10 @@ PREVIOUS_YEARS = re.compile(r"\b(?:the )?(?:previous|prior|preceding) year(?:'s|
 HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|(?<!handed )(?<!hand )(?<!hands )"
                        r"(?<!turned )\bover\s+(?:the\s+)?$")  # what a change is measured from
 GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of)\b")
+# "The top of that range would take the full-year total to about 162,000": our arithmetic, not a figure
+WOULD_TAKE = re.compile(r"\bwould (?:take|bring|lift|push)\b[^.;]{0,50}(?<!close )\bto\s+(?:about\s+|around\s+|"
+                        r"roughly\s+)?$")  # (a run rate that "would put annual output close to 600,000" is expected)
+PER_DAY_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) day\b")  # "about 250 cars a day": a rate
 PER_MONTH_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) month\b")
 AVERAGE_BEFORE = re.compile(r"\baverag\w*\b[^.;]{0,30}$")
 PER_YEAR_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) year(?! (?:ago|earlier|before))")

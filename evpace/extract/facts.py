@@ -488,7 +488,8 @@ class DocumentReader:
             if hypothetical and not (before.endswith("its ") or C.TOLD_IN_PASSING.search(before) and C.TOLD_AFTER.match(
                     self.low_text, n.end)):
                 continue  # "Were it to repeat April's volume, it would finish on roughly 753,000"
-            if C.HYPOTHETICAL.search(before[-30:]) or C.CARRY_BEFORE.search(before) or (
+            if C.HYPOTHETICAL.search(before[-30:]) or C.CARRY_BEFORE.search(before) or C.WOULD_TAKE.search(
+                    self.low_text, max(sent.start, n.start - 80), n.start) or (
                     "impl" in wide and C.IMPLIED.search(wide)) or (
                     "recall" in wide and C.RECALL.search(wide)):
                 continue  # "reaching the midpoint would require roughly 50,000": not a reported figure
@@ -501,8 +502,8 @@ class DocumentReader:
             if C.CAPACITY.search(before[-30:] + self.low_text[n.end:n.end + 25]) and "capacity" in (
                     before + self.low_text[n.end:n.end + 25]) or C.PER_YEAR_AFTER.match(self.low_text, n.end):
                 continue  # "capacity of 300,000", "200,000 cars a year" (not "48,740 a year ago")
-            if C.GAP_AFTER.match(self.low_text, n.end) or C.PER_MONTH_AFTER.match(self.low_text, n.end) and \
-                    C.AVERAGE_BEFORE.search(before):
+            if C.GAP_AFTER.match(self.low_text, n.end) or C.PER_DAY_AFTER.match(self.low_text, n.end) or \
+                    C.PER_MONTH_AFTER.match(self.low_text, n.end) and C.AVERAGE_BEFORE.search(before):
                 continue  # "55,775 vehicles short of that mark"; "an average of about 8,270 units a month"
             volumes.append(n)
         return volumes, percents, others
