@@ -811,3 +811,12 @@ def test_a_period_then_when_the_total_was():
     got = facts("Zeekr delivered 12,000 this year, more than in the whole of 2022, when the total was 11,486.",
                 published="2023-12-02")
     assert ("year", "2022", 11486.0) in [f[2:5] for f in got]
+
+
+def test_an_n_month_total_is_the_months_to_the_report_and_a_glossary_is_no_fact():
+    text = ("Zeekr delivered 28,585 vehicles in May. Its five-month total is 143,201, up 93.4% from 74,038 a year "
+            "ago. In Chinese business writing, 2.3万 means 23,000, and 100万 means one million.")
+    got = {r["value"]: (r["scope"], r["period"]) for r in records(text, published="2026-06-02")
+           if r["unit"] == "vehicles"}
+    assert got == {28585.0: ("month", "2026-05"), 143201.0: ("ytd", "2026-01/2026-05"),
+                   74038.0: ("ytd", "2025-01/2025-05")}

@@ -279,6 +279,11 @@ MOVED_FROM = re.compile(r"\b(?:climb\w*|rose|rising|rise[sn]?|grew|grow\w*|fell|
 FORECAST_FOR = re.compile(r"\b(?:forecasts?|estimates?|expectations?|consensus|projections?|guidance|outlook)\s+for\s+"
                           r"(?:the\s+)?$")
 OPENING_FROM = re.compile(r"(?:^|[.!?:\n*]\s*)from\s+$")  # "From March they climbed ...": a start, not a base
+DEFINITION_AFTER = re.compile(r"\s*(?:辆)?\s*(?:means|stands for|equals|is written as)\b")
+DEFINITION_BEFORE = re.compile(r"\b(?:means|stands for|equals|is written as)\s+$")
+WORD_COUNTS = {w: i for i, w in enumerate("two three four five six seven eight nine ten eleven".split(), 2)}
+N_MONTH_TOTAL = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven)-month (?:total|tally|count|"
+                           r"volume|deliveries|sales)\b")
 MONTH_TALK = re.compile(r"\b(?:a|the|its|their)\s+(?:\w+\s+)?month\b(?!\s+(?:of|before|after|earlier|ago))")
 ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")

@@ -495,6 +495,8 @@ class DocumentReader:
                 continue  # "reaching the midpoint would require roughly 50,000": not a reported figure
             if n.unit is None and C.NOT_VOLUME_AFTER.match(after) or C.TYPICAL_PERIOD_AFTER.match(self.low_text, n.end):
                 continue  # "roughly 9,000 units in a typical month": an average
+            if C.DEFINITION_AFTER.match(self.low_text, n.end) or C.DEFINITION_BEFORE.search(before):
+                continue  # a glossary: "2.3万 means 23,000, and 100万 means one million"
             if n.unit is None and self._counts_something_else(sent, n):
                 continue  # "add 1,000 swap stations, bringing its total to more than 3,300": stations
             if n.text[:1] == "+" or C.TICKER_AFTER.match(self.low_text, n.end) or self._retracted(sent, n):
@@ -533,12 +535,18 @@ class DocumentReader:
         """"For the full year", "on Thursday", "the three months to December", "the same month last year",
         dated from the context."""
         out = []
+        for m in C.N_MONTH_TOTAL.finditer(low) if "-month" in low else ():
+            period = self._months_to_report(C.WORD_COUNTS[m.group(1)])  # "its four-month total was 65,994"
+            if period:
+                out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), period,
+                                   _precision_of_period(period)))
         # "22,093 units in the same month last year": a year back
         for m in C.YEAR_EARLIER.finditer(low) if "year" in low or "去年" in low or "same" in low else ():
             if not C.FIGURE_JUST_BEFORE.search(low, max(0, m.start() - 40), m.start()):
                 continue  # ("up 28% from a year earlier" is a change, read by the percent rules)
             at = sent.start + m.start()
-            own = [d for d in ds or () if d.end <= at and d.precision in ("month", "quarter", "half", "year", "ytd")
+            own = [d for d in [*(ds or ()), *out] if d.end <= at
+                   and d.precision in ("month", "quarter", "half", "year", "ytd")
                    and d.period and not (d.start < sent.start + m.end() and at < d.end)]
             period = own[-1].period if own else self.ctx.period
             back = _year_back(period) if m.group("year") is None else _year_back(period, to=m.group("year"))
@@ -903,6 +911,22 @@ class DocumentReader:
         if not self.ctx.period and self.ctx.target_year:
             return "year", self.ctx.target_year  # an annual story: "the group ended up delivering 326,028"
         return self.ctx.scope or "month", self.ctx.period
+
+    def _months_to_report(self, n: int) -> str:
+        """The ``n`` months up to the report's month (the context month, else the month before publication):
+        the year to date when they start in January, else the quarter or half they make up."""
+        end = self.ctx.period if re.fullmatch(r"\d{4}-\d{2}", self.ctx.period) else self.ctx.main_month
+        end = end or self._ytd_end()
+        if not end:
+            return ""
+        y, m = int(end[:4]), int(end[5:7])
+        if n == m:
+            return f"{y}-01/{end}"
+        if n == 3 and m % 3 == 0:
+            return f"{y}-Q{m // 3}"
+        if n == 6 and m % 6 == 0:
+            return f"{y}-H{m // 6}"
+        return ""
 
     def _ytd_end(self) -> str:
         """Last month of a year-to-date figure with no month given: the report's month, else the month
