@@ -820,3 +820,12 @@ def test_an_n_month_total_is_the_months_to_the_report_and_a_glossary_is_no_fact(
            if r["unit"] == "vehicles"}
     assert got == {28585.0: ("month", "2026-05"), 143201.0: ("ytd", "2026-01/2026-05"),
                    74038.0: ("ytd", "2025-01/2025-05")}
+
+
+@pytest.mark.parametrize("text", [
+    "Zeekr's fourth quarter brought 120,863 deliveries, up 40.3% from 86,165 in the third quarter.",
+    "Zeekr's third-quarter deliveries came to 105,108, up 21.5% from the April-June period.",
+])
+def test_a_quarter_compared_with_the_quarter_before_is_quarter_on_quarter(text):
+    got = records(text, published="2025-01-05")
+    assert [r["change"] for r in got if r["unit"] == "percent"] == ["qoq"]

@@ -381,6 +381,8 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|\bas in|over|versus|vs\.?|compared (?:with|to)|against|level with|"
                            r"in line with|on a par with|on par with|similar to)\s+(?:the\s+|an?\s+(?:[a-z]+\s+)?)?"
                            r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$")
+BASE_FIGURE_IN = re.compile(r"(?:from|than|compared (?:with|to)|versus|vs\.?)\s+(?:the\s+)?[\d,.]+\s*(?:units?\s+|"
+                            r"vehicles?\s+|cars?\s+)?(?:in|during|for)\s+(?:the\s+)?$")
 TARGET_CONTEXT = re.compile(r"\brange\b|target|goal|guidance|aim|plan|ambition")
 
 

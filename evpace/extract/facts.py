@@ -1132,6 +1132,8 @@ class DocumentReader:
         if i < len(self.dates):
             d = self.dates[i]
             m = C.COMPARED_BASE.search(self.low_text[max(n.end, d.start - 40):d.start]) if d.period else None
+            if m is None and d.period:  # "up 40.3% from 86,165 in the third quarter"
+                m = C.BASE_FIGURE_IN.search(self.low_text[max(n.end, d.start - 45):d.start])
             if m is None and d.period and d.precision in ("month", "quarter", "half", "year"):
                 m = re.search(r"\bon\s+(?:the\s+)?$", self.low_text[max(n.end, d.start - 40):d.start])  # "up 65.5%
                 # on the third quarter" (British usage)
@@ -1315,6 +1317,7 @@ def _range_scope(period: str) -> tuple[str, str]:
 
 def _change_between(period: str, base: str) -> str:
     """yoy / mom / qoq between a figure's period and the period it is compared with, when they say so."""
+    period, base = _as_quarter(period), _as_quarter(base)
     y, b = period[:4], base[:4]
     if not (y.isdigit() and b.isdigit()) or len(period) != len(base):
         return ""
@@ -1327,6 +1330,14 @@ def _change_between(period: str, base: str) -> str:
         a, c = int(y) * 4 + int(period[6]), int(b) * 4 + int(base[6])
         return "qoq" if a - c == 1 else ""
     return ""
+
+
+def _as_quarter(period: str) -> str:
+    """"2025-04/2025-06" (April-June) -> "2025-Q2"; any other period unchanged."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})/\1-(\d{2})", period)
+    if m and int(m.group(3)) - int(m.group(2)) == 2 and int(m.group(2)) % 3 == 1:
+        return f"{m.group(1)}-Q{int(m.group(3)) // 3}"
+    return period
 
 
 def _falling(low: str, rel: int, length: int) -> bool:
