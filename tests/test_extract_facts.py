@@ -829,3 +829,13 @@ def test_an_n_month_total_is_the_months_to_the_report_and_a_glossary_is_no_fact(
 def test_a_quarter_compared_with_the_quarter_before_is_quarter_on_quarter(text):
     got = records(text, published="2025-01-05")
     assert [r["change"] for r in got if r["unit"] == "percent"] == ["qoq"]
+
+
+def test_forecasts_of_a_named_month_and_bases_of_the_year_before():
+    text = ("Zeekr delivered 376,030 vehicles in 2023, an increase of 182.2% from 133,246 the year before. XPeng "
+            "delivered about 144,200 vehicles, roughly 30% more than the nearly 111,200 of 2022. Analysts expect "
+            "June deliveries to come in at around 11,000 units for Zeekr.")
+    got = {r["value"]: (r["scope"], r["period"], r["kind"]) for r in records(text, published="2024-01-05")}
+    assert got[133246.0] == ("year", "2022", "actual")
+    assert got[144200.0][:2] == ("year", "2023") and got[111200.0][:2] == ("year", "2022")
+    assert got[11000.0] == ("month", "2024-06", "expected")

@@ -218,7 +218,8 @@ EARLIER_BEFORE = re.compile(r"\b(?:previous|prior|old|former) (?:peak|record|hig
 YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:\w+ )?(?:months?|quarter|period|half)(?: of| in)? "
                           r"(?:last year|the previous year|the prior year|a year (?:ago|earlier|before)|"
                           r"(?<=of |in )(?P<year>(?:19|20)\d\d)(?!\d))|"
-                          r"\ba year (?:ago|earlier|before)\b|\bthe year[- ]ago (?:month|quarter|period)|去年同期")
+                          r"\ba year (?:ago|earlier|before)\b|\bthe year before\b|"
+                          r"\bthe year[- ]ago (?:month|quarter|period)|去年同期")
 FIGURE_JUST_BEFORE = re.compile(r"\d(?:[\d,.]*\d)?\s*(?:k|mn|m|million|thousand|万)?\s*(?:units?|vehicles?|cars?|evs?|"
                                 r"deliveries)?\s*(?:(?:that\s+)?(?:it|they|the company)\s+(?:had\s+)?(?:delivered|sold|"
                                 r"produced|built|handed over)\s+)?(?:of\s+)?$")  # "the 58,513 of a year earlier"

@@ -636,8 +636,9 @@ class DocumentReader:
             if g >= 0 and d.start >= n.end and C.MOVED_FROM.search(self.low_text, max(0, n.start - 40), n.start) \
                     and any(n.end <= o.start and 0 <= d.start - o.end <= 12 for o in nums):
                 return -1  # "climbed from 14,567 to 20,116 in June": June is where it got to
-            if g >= 0 and d.start >= n.end and any(n.end <= o.start and 0 <= d.start - o.end <= 30
-                                                   and C.TOLD_AFTER.match(self.low_text, o.end) for o in nums):
+            if g >= 0 and d.start >= n.end and any(n.end <= o.start and (
+                    0 <= d.start - o.end <= 30 and C.TOLD_AFTER.match(self.low_text, o.end)
+                    or self.low_text[o.end:d.start] == " of ") for o in nums):
                 return -1  # "ahead of the 250,000 it had set out to deliver, and the 144,200 it delivered in 2023"
             return g if g < 0 or d.start >= n.end else g + 10
 
@@ -1020,7 +1021,12 @@ class DocumentReader:
                 C.THIS_PERIOD.fullmatch(d.text.lower()) and C.METRIC_NOUN_BEFORE.search(
                     self.low_text[max(0, d.start - 20):d.start])
                 or 0 <= d.start - n.end <= 25 and C.UNIT_THEN_IN.fullmatch(self.low_text[n.end:d.start])
-                or C.FORECAST_FOR.search(self.low_text, max(0, d.start - 30), d.start)):  # "forecast for January"
+                or C.FORECAST_FOR.search(self.low_text, max(0, d.start - 30), d.start)  # "forecast for January"
+                or clause[0] <= d.start and d.end <= n.start and C.METRIC_NOUN_AFTER.match(
+                    self.low_text[d.end:d.end + 25])):  # "expect June deliveries to come in at around 11,000"
+            if getattr(d, "relative", False) and self.published and re.fullmatch(r"\d{4}-\d{2}", period) and \
+                    period < self.published.strftime("%Y-%m"):
+                period = f"{int(period[:4]) + 1}{period[4:]}"  # a forecast for "June" is the coming June
             return Extracted(entity=m.text, entity_id=m.entity_id, metric=metric, scope=scope, period=period,
                              value=n.value, unit="vehicles", bound=bound, kind=kind, start=n.start, end=n.end,
                              quote=sent.text, sentence_start=sent.start, number_text=n.text)  # "this month"
