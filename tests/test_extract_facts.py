@@ -839,3 +839,12 @@ def test_forecasts_of_a_named_month_and_bases_of_the_year_before():
     assert got[133246.0] == ("year", "2022", "actual")
     assert got[144200.0][:2] == ("year", "2023") and got[111200.0][:2] == ("year", "2022")
     assert got[11000.0] == ("month", "2024-06", "expected")
+
+
+def test_a_forecast_list_item_without_a_verb_and_a_year_earlier_quarter():
+    got = records("Zeekr delivered 11,866 vehicles in March. For the quarter, though, deliveries came to 30,053, down "
+                  "3.2% from 31,041 a year earlier. Analysts expect Zeekr to deliver about 13,000 vehicles in April, "
+                  "and NIO roughly 15,000.", published="2024-04-02")
+    got = {r["value"]: (r["entity_id"], r["scope"], r["period"], r["kind"]) for r in got if r["unit"] == "vehicles"}
+    assert got[31041.0] == ("zeekr", "quarter", "2023-Q1", "actual")
+    assert got[15000.0] == ("nio", "month", "2024-04", "expected")

@@ -540,6 +540,12 @@ class DocumentReader:
             if period:
                 out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), period,
                                    _precision_of_period(period)))
+        for m in C.THE_QUARTER.finditer(low) if "the quarter" in low else ():
+            months = [d.period for d in ds or () if d.precision == "month" and d.period
+                      and d.end <= sent.start + m.start()]  # "March brought 27,415, but the quarter as a whole"
+            q = _quarter_of(months[-1] if months else self.ctx.period)  # "For the quarter, ...": the month's quarter
+            if q:
+                out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), q, "quarter"))
         # "22,093 units in the same month last year": a year back
         for m in C.YEAR_EARLIER.finditer(low) if "year" in low or "去年" in low or "same" in low else ():
             if not C.FIGURE_JUST_BEFORE.search(low, max(0, m.start() - 40), m.start()):
@@ -573,12 +579,6 @@ class DocumentReader:
                 year = pub.year - (month > pub.month)
                 out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0),
                                    f"{year}-Q{(month - 1) // 3 + 1}", "quarter"))
-        for m in C.THE_QUARTER.finditer(low) if "the quarter" in low else ():
-            months = [d.period for d in ds or () if d.precision == "month" and d.period
-                      and d.end <= sent.start + m.start()]  # "March brought 27,415, but the quarter as a whole"
-            q = _quarter_of(months[-1] if months else self.ctx.period)  # "For the quarter, ...": the month's quarter
-            if q:
-                out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), q, "quarter"))
         for m in C.CALENDAR_YEAR.finditer(low) if "cy" in low else ():
             out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), m.group(1), "year"))
         for m in C.ZH_MONTH_RANGE.finditer(low) if "月" in low else ():
@@ -1032,6 +1032,11 @@ class DocumentReader:
                              quote=sent.text, sentence_start=sent.start, number_text=n.text)  # "this month"
         pseudo_year = isinstance(d, _Pseudo) and bool(C.FULL_YEAR.fullmatch(d.text))
         other_clause = d is not None and not clause[0] <= d.start < clause[1]  # "H1 deliveries fell, and it aims for"
+        listed = [f for f in facts if f.unit == "vehicles"]
+        if listed and listed[-1].kind != "actual" and not C.ACTUAL_VERB.search(clause_low) and (
+                d is None or other_clause or isinstance(d, _Pseudo) and not d.text and listed[-1].period == d.period):
+            return replace(listed[-1], entity=m.text, entity_id=m.entity_id, value=n.value, bound=bound, start=n.start,
+                           end=n.end, number_text=n.text)  # "expect Li Auto to deliver 30,000 in April, and NIO 15,000"
         if kind != "actual" and (scope in ("month", "cumulative", "ytd") or d is None or pseudo_year
                                  or other_clause) and not C.FOR_THE_PERIOD.match(self.low_text, n.end, n.end + 80) \
                 and not (kind == "expected" and d is None and scope == "month" and C.CONSENSUS.search(clause_low)) \
