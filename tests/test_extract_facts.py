@@ -848,3 +848,9 @@ def test_a_forecast_list_item_without_a_verb_and_a_year_earlier_quarter():
     got = {r["value"]: (r["entity_id"], r["scope"], r["period"], r["kind"]) for r in got if r["unit"] == "vehicles"}
     assert got[31041.0] == ("zeekr", "quarter", "2023-Q1", "actual")
     assert got[15000.0] == ("nio", "month", "2024-04", "expected")
+
+
+def test_a_model_in_an_appositive_about_the_makers_car_is_not_the_subject():
+    got = facts("Xiaomi delivered 28,585 vehicles in April. A year ago it had just begun deliveries of its first car, "
+                "the SU7 sedan, and delivered 7,058 in April 2024.", published="2025-05-02")
+    assert ("xiaomi", "month", "2024-04", 7058.0) in [(f[0], f[2], f[3], f[4]) for f in got]

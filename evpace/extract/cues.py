@@ -285,6 +285,7 @@ DEFINITION_BEFORE = re.compile(r"\b(?:means|stands for|equals|is written as)\s+$
 WORD_COUNTS = {w: i for i, w in enumerate("two three four five six seven eight nine ten eleven".split(), 2)}
 N_MONTH_TOTAL = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven)-month (?:total|tally|count|"
                            r"volume|deliveries|sales)\b")
+MODEL_APPOSITIVE = re.compile(r"\b(?:its|their) (?:\w+ )?(?:car|model|vehicle|suv|sedan|product)s?,\s+(?:the\s+)?$")
 MONTH_TALK = re.compile(r"\b(?:a|the|its|their)\s+(?:\w+\s+)?month\b(?!\s+(?:of|before|after|earlier|ago))")
 ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")

@@ -209,6 +209,10 @@ class DocumentReader:
         e = self.registry.get(owners.pop())
         return Mention(listed[0].start, brands.end(), e.name, e.id, e.kind, e.parent)
 
+    def _aside_model(self, m: Mention) -> bool:
+        """A model named in an appositive about the maker's car ("its first car, the SU7 sedan,"): not the subject."""
+        return m.kind == "model" and bool(C.MODEL_APPOSITIVE.search(self.low_text, max(0, m.start - 40), m.start))
+
     def _quoted(self, pos: int) -> bool:
         """Is ``pos`` inside quoted speech ("We handed over 41,948 cars last month," she said)?"""
         para = self.text.rfind("\n\n", 0, pos) + 1
@@ -787,6 +791,8 @@ class DocumentReader:
         if asides:  # "the ONVO brand, whose first model is the L60 SUV, for 5,082": not the L60
             kept = [m for m in before if not any(a <= m.start < b for a, b in asides)]
             before = kept or before
+        if before and self._aside_model(before[-1]):
+            before = before[:-1]  # "it had just begun deliveries of its first car, the SU7 sedan, and delivered"
         group = self._group_of_listed_brands(before) if len(before) >= 2 else None
         if group is not None:
             return group  # "Deliveries across its NIO, ONVO and Firefly brands came to 23,900": the group's
@@ -810,7 +816,7 @@ class DocumentReader:
         if (C.SUBJECT_REF.search(head) or C.WE_REF.search(head) and self._quoted(n.start)) and not [
                 m for m in ms if m.end <= n.start]:
             return self._subject_for(head)  # "the automaker had delivered ... since the Li ONE went on sale"
-        before_any = [m for m in ms if m.end <= n.start]
+        before_any = [m for m in ms if m.end <= n.start and not self._aside_model(m)]
         after = [m for m in ms if m.start >= n.end and m.start < clause[1] and not self._in_since(m, sent)]
         if after and not before_any and not (self.ctx.org is not None and C.CAUSE_BETWEEN.search(
                 self.low_text[n.end:after[0].start])):
@@ -818,7 +824,8 @@ class DocumentReader:
         if before_any:
             return before_any[-1]
         sent_head = self.low_text[sent.start:n.start]
-        if ms and not C.SUBJECT_LEAD.match(sent_head) and not all(self._in_since(m, sent) for m in ms):
+        if ms and not C.SUBJECT_LEAD.match(sent_head) and not all(self._in_since(m, sent) or self._aside_model(m)
+                                                                  for m in ms):
             return None  # (a maker named only in "counting from the first SU7 handover" is not another subject)
         if C.GENERIC_SUBJECT.search(sent_head) and not C.SUBJECT_REF.search(sent_head):
             return None
