@@ -854,3 +854,12 @@ def test_a_model_in_an_appositive_about_the_makers_car_is_not_the_subject():
     got = facts("Xiaomi delivered 28,585 vehicles in April. A year ago it had just begun deliveries of its first car, "
                 "the SU7 sedan, and delivered 7,058 in April 2024.", published="2025-05-02")
     assert ("xiaomi", "month", "2024-04", 7058.0) in [(f[0], f[2], f[3], f[4]) for f in got]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Zeekr's lead over NIO came to about 216,000 vehicles in 2023.", 216000.0),
+    ("Our tally of the five start-ups, Zeekr among them, comes to a little over 916,000 vehicles in 2023.", 916000.0),
+    ("Our arithmetic shows Zeekr averaged about 18,500 deliveries a month in the third quarter.", 18500.0),
+])
+def test_leads_and_the_writers_own_sums_are_no_facts(text, value):
+    assert value not in [f[4] for f in facts(text, published="2024-01-05")]

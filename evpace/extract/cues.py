@@ -62,7 +62,9 @@ TICKER_BEFORE = re.compile(r"(?:hkex|nyse|nasdaq|sgx|sse|szse|hk|stock code|tick
                            r"[(（]\s*[a-z]{2,6}(?:\.[a-z]{1,3})?\s*[:：]\s*$")  # "(HKG: 9863)", "(SZSE: 002594)"
 # a difference, not a volume: "beat it by just 22 units", "仅差约2.5万"
 MARGIN_BEFORE = re.compile(r"\bby\s+(?:just|only|a mere|some|about|roughly|around|nearly|almost|more than|over|"
-                           r"less than)?\s*$|(?:仅?差|相差|还差|缺口)(?:约|近)?\s*$")
+                           r"less than)?\s*$|(?:仅?差|相差|还差|缺口)(?:约|近)?\s*$|"
+                           r"\b(?:lead|gap|shortfall|difference)\b[^.;]{0,25}\b(?:came to|was|is|of|stood at)\s+"
+                           r"(?:about\s+|around\s+|roughly\s+|nearly\s+|some\s+)?$")  # "its lead over NIO came to"
 CAPACITY_BEFORE = re.compile(r"\b(?:output|production) potential\b|\bcapable of\b|\bcapacity (?:of|to|for)\b|"
                              r"\bcapacity\b[^.;,]{0,30}\bto\s*$")
 EXPORT_BEFORE = re.compile(r"(?:overseas|export|international|foreign)\s+(?:sales|shipments|deliveries|volumes?)\b"
@@ -232,8 +234,10 @@ GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of
 WOULD_TAKE = re.compile(r"\bwould (?:take|bring|lift|push)\b[^.;]{0,50}(?<!close )\bto\s+(?:about\s+|around\s+|"
                         r"roughly\s+)?$")  # (a run rate that "would put annual output close to 600,000" is expected)
 PER_DAY_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) day\b")  # "about 250 cars a day": a rate
-PER_MONTH_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) month\b")
-AVERAGE_BEFORE = re.compile(r"\baverag\w*\b[^.;]{0,30}$")
+PER_MONTH_AFTER = re.compile(r"\s*(?:cars|vehicles|units|deliveries)? ?(?:a|per) month\b")
+AVERAGE_BEFORE = re.compile(r"\baverag\w*\b[^.;]{0,80}$")
+# "Our tally of the five start-ups comes to a little over 916,000": the writer's own sum, not a reported figure
+OUR_ARITHMETIC = re.compile(r"\bour (?:own )?(?:tally|count|calculations?|arithmetic|sum)\b[^.;]{0,90}$")
 PER_YEAR_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) year(?! (?:ago|earlier|before))")
 # "a rise of 70% on 2023", "44.5% on the same period of 2024"
 PERCENT_ON_BASE = re.compile(r"(?:%|percent|per cent)\s+(?:\w+\s+)?on\s+(?:the\s+|an?\s+)?(?:(?:same|prior|previous|"

@@ -508,8 +508,10 @@ class DocumentReader:
             if C.CAPACITY.search(before[-30:] + self.low_text[n.end:n.end + 25]) and "capacity" in (
                     before + self.low_text[n.end:n.end + 25]) or C.PER_YEAR_AFTER.match(self.low_text, n.end):
                 continue  # "capacity of 300,000", "200,000 cars a year" (not "48,740 a year ago")
+            wide = self.low_text[max(sent.start, n.start - 110):n.start]
             if C.GAP_AFTER.match(self.low_text, n.end) or C.PER_DAY_AFTER.match(self.low_text, n.end) or \
-                    C.PER_MONTH_AFTER.match(self.low_text, n.end) and C.AVERAGE_BEFORE.search(before):
+                    C.PER_MONTH_AFTER.match(self.low_text, n.end) and C.AVERAGE_BEFORE.search(wide) or \
+                    C.OUR_ARITHMETIC.search(wide):
                 continue  # "55,775 vehicles short of that mark"; "an average of about 8,270 units a month"
             volumes.append(n)
         return volumes, percents, others
