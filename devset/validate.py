@@ -307,8 +307,8 @@ def main(argv=None, root: Path | None = None) -> int:
     per_article = []
     for art in arts:
         stem = art.stem
-        if not re.match(r"^\d{2}-[a-z0-9-]+$", stem):
-            errors.append(f"{art.name}: file name should be NN-slug.md")
+        if not re.match(r"^\d{2,3}-[a-z0-9-]+$", stem):
+            errors.append(f"{art.name}: file name should be NN-slug.md (NN: two or three digits)")
         meta, body = split_front_matter(art.read_text(encoding="utf-8"))
         if meta is None:
             errors.append(f"{art.name}: no front matter")
