@@ -863,3 +863,11 @@ def test_a_model_in_an_appositive_about_the_makers_car_is_not_the_subject():
 ])
 def test_leads_and_the_writers_own_sums_are_no_facts(text, value):
     assert value not in [f[4] for f in facts(text, published="2024-01-05")]
+
+
+def test_a_makers_year_as_the_topic_and_a_hyphenated_month_range():
+    text = ("XPeng's 2025 was extraordinary. Its deliveries more than doubled to 429,445.\n\n"
+            "The January-to-July figures tell a different story. Zeekr's seven-month total is 214,207.")
+    got = {f[4]: f[2:4] for f in facts(text, published="2026-08-04")}
+    assert got[429445.0] == ("year", "2025")
+    assert got[214207.0] == ("ytd", "2026-01/2026-07")

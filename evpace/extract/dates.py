@@ -109,7 +109,7 @@ _YQ_FIRST = _by_first({"y": "ear[ -]end", "e": "nd[ ]of[ ](?:the|this)[ ]year",
 # text. Each alternative ends with an empty group K_* (``m.lastgroup`` says which matched).
 _WORD_BODY = rf"""(?:
     {_MON_FIRST}(?:
-        (?:[ ](?P<ay1>{_Y4}))?[ ]?(?:-|–|—|to|through|thru|until)[ ]?(?P<am2>{_MON})
+        (?:[ ](?P<ay1>{_Y4}))?[ ]?(?:-to-|-through-|-|–|—|to|through|thru|until)[ ]?(?P<am2>{_MON})
             {_yearspec("a")}(?P<K_mrange>)
       | [ ](?P<bd>[0-3]?\d)(?:st|nd|rd|th)?(?![\d%]|[,.]\d)(?:,?[ ](?P<by>{_Y4}))?(?P<K_mday>)
       | {_yearspec("c")}(?P<K_month>)

@@ -151,10 +151,12 @@ class DocumentReader:
                 self.ctx.listed = named
         small = not out and all(n.value < 100 and not n.is_percent for n in nums)  # "Seven makers reported..."
         ds_told = [d for d in ds if not C.COMPARED_BASE.search(self.low_text, max(0, d.start - 40), d.start)]
-        if small and ds_told and C.PERIOD_TALK.search(low):
-            d = ds_told[-1]  # "December itself was the busiest month in its history." dates what follows
+        topic = [d for d in ds_told if self.text[max(0, d.start - 3):d.start] in ("'s ", "’s ")]  # "XPeng's 2025
+        if small and ds_told and (C.PERIOD_TALK.search(low) or topic):  # was extraordinary."
+            d = (topic or ds_told)[-1]  # "December itself was the busiest month in its history." dates what follows
             # (not "MoM = vs Aug": a comparison's base)
-            if (d.precision in ("month", "quarter", "half") or d.precision == "year" and not self.ctx.period) and \
+            if (d.precision in ("month", "quarter", "half") or d.precision == "year" and (
+                    not self.ctx.period or topic)) and \
                     not _is_event(self, d) and \
                     C.kind_of(low, "") == "actual":  # not "it expects the L6 to lift sales in the second quarter"
                 self.ctx.period, self.ctx.scope = d.period, _scope_of(d.precision)
