@@ -871,3 +871,9 @@ def test_a_makers_year_as_the_topic_and_a_hyphenated_month_range():
     got = {f[4]: f[2:4] for f in facts(text, published="2026-08-04")}
     assert got[429445.0] == ("year", "2025")
     assert got[214207.0] == ("ytd", "2026-01/2026-07")
+
+
+def test_a_month_in_which_and_a_record_since_january():
+    got = facts("May had been the best month of the quarter for Zeekr, with 18,908 deliveries, following an April in "
+                "which the brand delivered 13,727, its lowest monthly figure since January.", published="2025-07-02")
+    assert {f[4]: f[2:4] for f in got} == {18908.0: ("month", "2025-05"), 13727.0: ("month", "2025-04")}

@@ -40,6 +40,8 @@ ACTUAL_VERB = re.compile(r"\b(?:delivered|sold|produced|built|reached|hit|posted
                          r"contributed|"
                          r"ended|finished|ending|finishing|closing|closed)\b")
 # "the highest so far this year" ranks a month, it does not make the figure a year-to-date total
+SUPERLATIVE_BEFORE = re.compile(r"\b(?:highest|lowest|best|worst|biggest|largest|strongest|weakest|smallest)\b"
+                                r"[^.;]{0,30}$")
 SUPERLATIVE_YTD = re.compile(r"\b(?:highest|lowest|best|worst|biggest|largest|strongest|weakest|most)\s+(?:\w+\s+)?"
                              r"(?:so far this year|this year so far|year[\s-]to[\s-]date)")
 YTD = re.compile(r"year[\s-]to[\s-]date|\bytd\b|so far this year|for the year so far|this year so far|"
@@ -76,7 +78,8 @@ EXPORT_INCLUDED = re.compile(r"including (?:\w+ )?exports|incl\.? exports|export
                              r"of which[^.;]{0,40}(?:export|overseas|abroad)|含出口")
 APPOSITIVE = re.compile(r"(?:\s*\([^)]{1,20}\))?,((?:[^,.;]{3,120}?)),\s*(?:which\s+|who\s+)?(?:has\s+|had\s+)?[a-z]")
 THIS_PERIOD = re.compile(r"(?:this|next|the current|the coming) (?:month|quarter)")
-WHEN_AFTER_DATE = re.compile(r",?\s*when\s+(?:the company|it|they|(?:the\s+|its\s+)?[\w-]+)\s+(?:had\s+)?(?:delivered|"
+WHEN_AFTER_DATE = re.compile(r",?\s*(?:when|in which|during which)\s+(?:the company|it|they|"
+                             r"(?:the\s+|its\s+)?[\w-]+)\s+(?:had\s+)?(?:delivered|"
                              r"handed over|sold|produced|built|shipped|reached|hit|came to|totall?ed|stood at|was|"
                              r"were)\b")
 CAUSE_BETWEEN = re.compile(r"\b(?:as|after|because|thanks to|helped by|led by|driven by|with|despite|on)\b")
