@@ -877,3 +877,15 @@ def test_a_month_in_which_and_a_record_since_january():
     got = facts("May had been the best month of the quarter for Zeekr, with 18,908 deliveries, following an April in "
                 "which the brand delivered 13,727, its lowest monthly figure since January.", published="2025-07-02")
     assert {f[4]: f[2:4] for f in got} == {18908.0: ("month", "2025-05"), 13727.0: ("month", "2025-04")}
+
+
+def test_months_named_before_their_figures_respectively_and_a_later_clause_date():
+    got = facts("July, August and September brought Zeekr 13,120, 13,111 and 13,559 deliveries respectively. At the "
+                "end of October the year's running total had stood at 90,500. In July BYD sold 262,161 NEVs, and even "
+                "February brought sales of 193,655. BYD is selling about 8,500 new energy vehicles a day. It added the "
+                "next four million in about 27 months.", published="2024-12-02")
+    got = {f[4]: f[2:4] for f in got}
+    assert got[13120.0] == ("month", "2024-07") and got[13559.0] == ("month", "2024-09")
+    assert got[90500.0] == ("ytd", "2024-01/2024-10")
+    assert got[262161.0] == ("month", "2024-07")
+    assert 8500.0 not in got and 4000000.0 not in got

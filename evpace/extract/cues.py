@@ -44,7 +44,8 @@ SUPERLATIVE_BEFORE = re.compile(r"\b(?:highest|lowest|best|worst|biggest|largest
                                 r"[^.;]{0,30}$")
 SUPERLATIVE_YTD = re.compile(r"\b(?:highest|lowest|best|worst|biggest|largest|strongest|weakest|most)\s+(?:\w+\s+)?"
                              r"(?:so far this year|this year so far|year[\s-]to[\s-]date)")
-YTD = re.compile(r"year[\s-]to[\s-]date|\bytd\b|so far this year|for the year so far|this year so far|"
+YTD = re.compile(r"year[\s-]to[\s-]date|the year's (?:running )?total|running total for the year|\bytd\b|"
+                 r"so far this year|for the year so far|this year so far|"
                  r"(?:first|initial) (?!(?:six|three|6|3) months)(?:\w+ )?months|"
                  r"cumulative\w* (?:\w+ ){0,3}(?:for|in|this|of) (?:the |this )?year|"
                  r"今年以来|累计(?=.{0,6}(?:今年|1-\d+月))|"
@@ -236,7 +237,7 @@ GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of
 # "The top of that range would take the full-year total to about 162,000": our arithmetic, not a figure
 WOULD_TAKE = re.compile(r"\bwould (?:take|bring|lift|push)\b[^.;]{0,50}(?<!close )\bto\s+(?:about\s+|around\s+|"
                         r"roughly\s+)?$")  # (a run rate that "would put annual output close to 600,000" is expected)
-PER_DAY_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) day\b")  # "about 250 cars a day": a rate
+PER_DAY_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:a|per) day\b")  # "about 250 cars a day": a rate
 PER_MONTH_AFTER = re.compile(r"\s*(?:cars|vehicles|units|deliveries)? ?(?:a|per) month\b")
 AVERAGE_BEFORE = re.compile(r"\baverag\w*\b[^.;]{0,80}$")
 # "Our tally of the five start-ups comes to a little over 916,000": the writer's own sum, not a reported figure
@@ -293,6 +294,8 @@ WORD_COUNTS = {w: i for i, w in enumerate("two three four five six seven eight n
 N_MONTH_TOTAL = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven)-month (?:total|tally|count|"
                            r"volume|deliveries|sales)\b")
 MODEL_APPOSITIVE = re.compile(r"\b(?:its|their) (?:\w+ )?(?:car|model|vehicle|suv|sedan|product)s?,\s+(?:the\s+)?$")
+FIGURE_LIST_GAP = re.compile(r"\s*(?:vehicles|units|cars)?\s*(?:,|,? and|and)\s*")
+LATER_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:even\s+|also\s+)?[a-z]")
 MONTH_TALK = re.compile(r"\b(?:a|the|its|their)\s+(?:\w+\s+)?month\b(?!\s+(?:of|before|after|earlier|ago))")
 ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")

@@ -476,7 +476,9 @@ class DocumentReader:
                     others.append(("duration", n, dur))
                 continue
             if C.PORTION_BEFORE.search(before) and re.match(r"[^.;]{0,25}\b(?:took|needed|came|required|were built|"
-                                                            r"were delivered|were produced|were sold)\b",
+                                                            r"were delivered|were produced|were sold|in (?:about |"
+                                                            r"around |roughly |just |only |under |less than )?"
+                                                            r"[\w-]+ (?:months|years|days|weeks))\b",
                                                             self.low_text[n.end:n.end + 40]):
                 others.append(("portion", n, None))
                 continue  # "the latest 400,000 took about 10 months": a span between milestones
@@ -705,8 +707,11 @@ class DocumentReader:
                         continue
                     if not strict and re.search(r";|\.\s", self.text[min(d.end, n.end):max(d.start, n.start)]):
                         continue
-                    if ";" in self.text[min(d.end, n.end):max(d.start, n.start)]:
+                    between = self.low_text[min(d.end, n.end):max(d.start, n.start)]
+                    if ";" in between:
                         g += 60  # "In the first quarter we delivered 87,552; the second quarter was larger"
+                    elif d.start >= n.end and C.LATER_CLAUSE.search(between):
+                        g += 30  # "In July BYD sold 262,161, and even February ... brought 193,655"
                     if g + extra < best_d:
                         best, best_d = d, g + extra
                 if best is not None:
@@ -731,12 +736,14 @@ class DocumentReader:
             if len(run) < 2:
                 continue
             before = [n for n in nums if n.end <= run[0].start]
-            if len(before) < len(run):
-                continue
-            figs = before[-len(run):]
-            if all(re.fullmatch(r"\s*(?:vehicles|units|cars)?\s*(?:,|,? and|and)\s*", self.low_text[a.end:b.start])
-                   for a, b in zip(figs, figs[1:], strict=False)):
-                out.update({n.start: d for n, d in zip(figs, run, strict=True)})
+            after = [n for n in nums if n.start >= run[-1].end]  # "July, August and September brought A, B and C"
+            for figs in (before[-len(run):] if len(before) >= len(run) else [],
+                         after[:len(run)] if len(after) >= len(run) else []):
+                joined = all(C.FIGURE_LIST_GAP.fullmatch(self.low_text, a.end, b.start)
+                             for a, b in zip(figs, figs[1:], strict=False))
+                if figs and joined:
+                    out.update({n.start: d for n, d in zip(figs, run, strict=True)})
+                    break
         return out
 
     def _ranges(self, volumes: list[NumberMatch]) -> dict[int, NumberMatch]:
