@@ -889,3 +889,12 @@ def test_months_named_before_their_figures_respectively_and_a_later_clause_date(
     assert got[90500.0] == ("ytd", "2024-01/2024-10")
     assert got[262161.0] == ("month", "2024-07")
     assert 8500.0 not in got and 4000000.0 not in got
+
+
+def test_handed_over_last_year_is_no_comparison_and_twelve_months_is_the_year():
+    got = facts("Zeekr wants to deliver 800,000 vehicles in 2024, an increase of about 113% on the 376,030 it handed "
+                "over last year.", published="2024-01-08")
+    assert ("year", "2023", 376030.0) in [f[2:5] for f in got]
+    got = facts("Zeekr's 2024 in numbers. The company delivered 221,970 vehicles over the twelve months.",
+                published="2025-01-05")
+    assert ("year", "2024", 221970.0) in [f[2:5] for f in got]

@@ -88,7 +88,8 @@ CUMULATIVE = re.compile(r"cumulativ\w*|all[\s-]time|to date|lifetime|since (?:it
                         r"founding|start|debut|first|\w+ (?:went|go) on sale|deliveries (?:began|started))|"
                         r"since (?:the company|it|the automaker|the brand) (?:began|started)|"
                         r"milestone|(?:million|000|万)\W+(?:\w+\W+)?mark\b|\bclub\b|累计|总计|第\S{1,12}台")
-FULL_YEAR = re.compile(r"(?:for|in|over) the (?:full|whole|entire) year|full[\s-]year|for the year\b(?! so far)|"
+FULL_YEAR = re.compile(r"(?:for|in|over) the (?:full|whole|entire) year|"
+                       r"(?:over|in|during) the (?:twelve|12) months\b|full[\s-]year|for the year\b(?! so far)|"
                        r"(?:end(?:ed|ing|s)?|clos(?:ed|ing|es)|finish(?:ed|ing|es)?|start(?:ed|ing|s)?|"
                        r"beg(?:an|in|ins|inning)) the year\b|"
                        r"year-end total|"
@@ -126,7 +127,8 @@ EVENT_BEFORE_DATE = re.compile(r"(?:issued|announced|released|reported|published
                                r"started|entered|debuted|"
                                r"went on sale|introduced|confirmed|disclosed|told)\s+(?:[\w,-]+\s+){0,3}(?:in|on|"
                                r"at|during)\s+(?:the\s+)?(?:end\s+of\s+|start\s+of\s+)?$")
-SINCE_BEFORE_DATE = re.compile(r"(?:\bsince|\bafter\s+(?:[\w'’]+\s+){0,3}(?:first|started|began|delivered))\s+"
+SINCE_BEFORE_DATE = re.compile(r"(?:\bsince|\bcounting from|\bafter\s+(?:[\w'’]+\s+){0,3}(?:first|started|began|"
+                               r"delivered))\s+"
                                r"(?:[\w-]+\s+){0,8}(?:in|on)?\s*$")
 DURATION_AFTER = re.compile(r"^\s*(?:after|since|from|of)\b")
 NOW = re.compile(r"\bto date\b|so far|\bnow\b|currently|as of (?:now|today)|\bstands? at\b|"
@@ -390,7 +392,8 @@ QUARTER_TO = re.compile(r"(?:three months|quarter) (?:to|ended|ending|through) (
                         r"april|may|june|july|august|september|october|november|december)")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
-COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|\bas in|over|versus|vs\.?|compared (?:with|to)|against|level with|"
+COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|\bas in|(?<!handed )(?<!hands )(?<!hand )over|"
+                           r"versus|vs\.?|compared (?:with|to)|against|level with|"
                            r"in line with|on a par with|on par with|similar to)\s+(?:the\s+|an?\s+(?:[a-z]+\s+)?)?"
                            r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$")
 BASE_FIGURE_IN = re.compile(r"(?:from|than|compared (?:with|to)|versus|vs\.?)\s+(?:the\s+)?[\d,.]+\s*(?:units?\s+|"
