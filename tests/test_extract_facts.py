@@ -898,3 +898,12 @@ def test_handed_over_last_year_is_no_comparison_and_twelve_months_is_the_year():
     got = facts("Zeekr's 2024 in numbers. The company delivered 221,970 vehicles over the twelve months.",
                 published="2025-01-05")
     assert ("year", "2024", 221970.0) in [f[2:5] for f in got]
+
+
+def test_the_direction_word_right_after_a_change_decides_its_sign_and_base():
+    got = records("Zeekr delivered 33,525 vehicles in May, 4.3% fewer than in April but 230.4% more than in May last "
+                  "year. Zeekr sold 71,007 in June, 2.2% below the 72,573 units of May. Sales for the April-June "
+                  "quarter stood at 9.87 lakh units, a sequential rise of 57.6% over the 6.26 lakh units of the "
+                  "January-March quarter.", published="2025-07-02")
+    got = {r["value"]: r["change"] for r in got if r["unit"] == "percent"}
+    assert got == {-4.3: "mom", 230.4: "yoy", -2.2: "mom", 57.6: "qoq"}

@@ -262,6 +262,9 @@ NEXT_OF_LIST = re.compile(r"\b(?:in|during|for) the (second|third|fourth)\b(?!\s
 # "a ship that can carry 9,200 vehicles"
 CARRY_BEFORE = re.compile(r"\bcan (?:carry|hold|transport|seat|accommodate|store)\s+(?:up to\s+|about\s+|"
                           r"around\s+|some\s+|more than\s+)?$")
+# "230.4% more than in May last year", "2.2% below the 72,573 of May": the word right after decides the sign
+DIRECTION_RIGHT_AFTER = re.compile(r"\s*(more|higher|above|larger|bigger|less|lower|fewer|below|smaller)\b"
+                                   r"(?= than| the| a year| on| in)")
 CHANGE_WORD_AFTER = re.compile(r"\s*(?:(?:year|month|quarter)[\s-](?:on|over)[\s-](?:year|month|quarter)|yoy|y/y|"
                                r"mom|m/m|qoq|q/q|on-year|on-month)?\s*")
 PERIOD_OF_CHANGE = re.compile(r"\s*(?:(?:year|month)[\s-](?:on|over)[\s-](?:year|month)\s+)?(?:(?:fall|rise|drop|"
@@ -396,12 +399,13 @@ COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|\bas in|(?<!handed )(?<!hands 
                            r"versus|vs\.?|compared (?:with|to)|against|level with|"
                            r"in line with|on a par with|on par with|similar to)\s+(?:the\s+|an?\s+(?:[a-z]+\s+)?)?"
                            r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$")
-BASE_FIGURE_IN = re.compile(r"(?:from|than|compared (?:with|to)|versus|vs\.?)\s+(?:the\s+)?[\d,.]+\s*(?:units?\s+|"
-                            r"vehicles?\s+|cars?\s+)?(?:in|during|for)\s+(?:the\s+)?$")
+BASE_FIGURE_IN = re.compile(r"(?:from|than|compared (?:with|to)|versus|vs\.?|over)\s+(?:the\s+)?[\d,.]+\s*(?:lakh\s+|"
+                            r"million\s+|万\s*|k\s+)?(?:units?\s+|vehicles?\s+|cars?\s+)?(?:in|during|for|of)\s+"
+                            r"(?:the\s+)?$")
 TARGET_CONTEXT = re.compile(r"\brange\b|target|goal|guidance|aim|plan|ambition")
 
 
-BASE_MONTH_AFTER = re.compile(r"^[^.;%]{0,12}?(?:from|than|compared (?:with|to)|over|"
+BASE_MONTH_AFTER = re.compile(r"^[^.;%]{0,12}?(?:from|than|compared (?:with|to)|over|below|above|"
                               r"versus)\b(?:[^.;%,]|[.,](?=\d)){0,40}?\b(?:january|"
                               r"february|march|april|may|june|july|august|september|october|november|december)\b"
                               r"(?!,?\s*\d{4}|\s+last year|\s+a year)")

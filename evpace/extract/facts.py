@@ -1375,6 +1375,9 @@ def _as_quarter(period: str) -> str:
 def _falling(low: str, rel: int, length: int) -> bool:
     """Is the change a decline? The direction word nearest before the figure decides ("增长33.3%，同比下降24.4%"),
     else one just after it ("a 7.1% decline")."""
+    direct = C.DIRECTION_RIGHT_AFTER.match(low, rel + length)  # "4.3% fewer than in April but 230.4% more than"
+    if direct:
+        return direct.group(1) in ("less", "lower", "fewer", "below", "down", "smaller")
     before = low[max(0, rel - 30):rel]
     ups = [m.end() for m in C.UP.finditer(before)]
     downs = [m.end() for m in C.DOWN.finditer(before)]
