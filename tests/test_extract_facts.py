@@ -907,3 +907,9 @@ def test_the_direction_word_right_after_a_change_decides_its_sign_and_base():
                   "January-March quarter.", published="2025-07-02")
     got = {r["value"]: r["change"] for r in got if r["unit"] == "percent"}
     assert got == {-4.3: "mom", 230.4: "yoy", -2.2: "mom", 57.6: "qoq"}
+
+
+def test_a_sentence_opening_with_a_month_dates_what_follows():
+    got = facts("Zeekr delivered 214,207 vehicles so far this year.\n\nJuly on its own shows the same pattern. Zeekr "
+                "delivered 35,837 vehicles, up 111.1% year-on-year.", published="2026-08-04")
+    assert ("month", "2026-07", 35837.0) in [f[2:5] for f in got]
