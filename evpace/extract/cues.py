@@ -228,9 +228,10 @@ YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:\w+ )?(?:month
                           r"(?<=of |in )(?P<year>(?:19|20)\d\d)(?!\d))|"
                           r"\ba year (?:ago|earlier|before)\b|\bthe year before\b|"
                           r"\bthe year[- ]ago (?:month|quarter|period)|去年同期")
+# "the 144,200 it delivered": a figure with its own verb after it; FIGURE_JUST_BEFORE: "the 58,513 of a year earlier"
+OWN_VERB = r"(?:it|they|the company)\s+(?:had\s+)?(?:delivered|sold|produced|built|handed over)\b"
 FIGURE_JUST_BEFORE = re.compile(r"\d(?:[\d,.]*\d)?\s*(?:k|mn|m|million|thousand|万)?\s*(?:units?|vehicles?|cars?|evs?|"
-                                r"deliveries)?\s*(?:(?:that\s+)?(?:it|they|the company)\s+(?:had\s+)?(?:delivered|sold|"
-                                r"produced|built|handed over)\s+)?(?:of\s+)?$")  # "the 58,513 of a year earlier"
+                                r"deliveries)?\s*(?:(?:that\s+)?" + OWN_VERB + r"\s+)?(?:of\s+)?$")
 # "the previous year's 293,724"
 PREVIOUS_YEARS = re.compile(r"\b(?:the )?(?:previous|prior|preceding) year(?:'s|’s)\s+$")
 HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|(?<!handed )(?<!hand )(?<!hands )"
@@ -280,10 +281,8 @@ ALONE_BEFORE = re.compile(r"\b(?:in|during|for)\s+[\w.]+(?:\s+\d{4})?\s+alone\b[
 THE_QUARTER = re.compile(r"\b(?:(?:for|in|during|over) the quarter\b(?!\s+(?:to|ended|ending|through|ahead|before|"
                          r"after))|the quarter(?= as a whole))")
 ORDERS_ONLY = re.compile(r"\borders\b|bookings|reservations")  # "7X orders look healthy": an aside, no new metric
-OWN_PERIOD_NOUN = re.compile(r"\s*(?:deliveries|sales|volumes?|output|production|total)\s+(?:of|were|was|at|came to|"
-                             r"stood at|reached|totall?ed)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|some\s+)?")
 TIMESTAMP_LEAD = re.compile(r"\W*(?:[01]?\d|2[0-3])[:.][0-5]\d\b")  # "**13:30** Zeekr delivered ..."
-BRANDS_AFTER = re.compile(r"\W*(?:brands|marques)\b")
+BRANDS_AFTER = re.compile(r"\W*(?:brands?|marques?)\b")
 LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?")
 # a sentence with no figure that talks about a period dates what follows ("December itself was the busiest month")
 PERIOD_TALK = re.compile(r"\bmonth\b|\bquarter\b|\bhalf\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
@@ -305,7 +304,8 @@ MONTH_TALK = re.compile(r"\b(?:a|the|its|their)\s+(?:\w+\s+)?month\b(?!\s+(?:of|
 ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")
 # "its total for the first eleven months to 441,995": the date is the later figure's
-DATE_THEN_FIGURE = re.compile(r"\s*(?:as a whole\s+)?(?:to|at|of|was|were|stood at|came to|reached|hit)\s+(?:only\s+|"
+DATE_THEN_FIGURE = re.compile(r"\s*(?:as a whole\s+)?(?:to|at|of|was|were|stood at|came to|reached|hit|totall?ed)\s+"
+                              r"(?:only\s+|"
                               r"just\s+)?(?:about\s+|around\s+|roughly\s+|nearly\s+|more than\s+|over\s+)?")
 # "An earlier version misstated XPeng's deliveries as 30,985"; "(An earlier version ...) It also gave X as 81.8%"
 RETRACTED_BEFORE = re.compile(r"\b(?:misstated|misreported|incorrectly|wrongly|erroneously|mistakenly)\b[^.;]{0,80}?"
@@ -458,7 +458,7 @@ CONDITIONAL_SENTENCE = re.compile(r"\W*(?:if|were (?:it|they|[\w-]+) to|had (?:i
                                   r"(?:matched|kept|stayed|delivered|sold|repeated|grown)|suppose|supposing|assuming|"
                                   r"imagine)\b")
 TOLD_IN_PASSING = re.compile(r"\b(?:the|its)\s+$")  # "given the 48,135 it delivered in December"
-TOLD_AFTER = re.compile(r"\s+(?:it|they|the company)\s+(?:had\s+)?(?:delivered|sold|produced|built|handed over)\b")
+TOLD_AFTER = re.compile(r"\s+" + OWN_VERB)
 HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
                           r"required to|requires?\s+(?:\w+\s+){0,4}$|\bneed(?:s|ing)?\s+(?:\w+\s+){0,3}$|"
                           r"\bto average\s+(?:\w+\s+){0,2}$|"

@@ -224,6 +224,30 @@ class DocumentReader:
             return self.text.find("”", opened, pos) == -1
         return self.text.count('"', para, pos) % 2 == 1
 
+    def _heads(self, d, o: NumberMatch, *, noun: bool = False) -> bool:
+        """Does date ``d`` lead straight into figure ``o``: "its total for the first eleven months to 441,995",
+        or (only this with ``noun``) through a metric noun: "fourth-quarter volume to 116,249", "January-April
+        deliveries of 93,693"?"""
+        if not noun and C.DATE_THEN_FIGURE.fullmatch(self.low_text, d.end, o.start):
+            return True
+        noun = C.METRIC_NOUN_AFTER.match(self.low_text[d.end:d.end + 25])
+        return noun is not None and bool(C.DATE_THEN_FIGURE.fullmatch(self.low_text, d.end + noun.end(), o.start))
+
+    def _trails(self, d, n: NumberMatch, o: NumberMatch) -> bool:
+        """Is date ``d``, after figures ``n`` and then ``o``, o's rather than n's? "25,287, ..., and 50,457 since
+        January 1" (a total right after o), "climbed from 14,567 to 20,116 in June" (where it got to), "the
+        144,200 it delivered in 2023" (o's own verb), "the nearly 111,200 of 2022"."""
+        after_o = d.start - o.end
+        if self.low_text[o.end:d.start] == " of ":
+            return True
+        if 0 <= after_o <= 30 and C.TOLD_AFTER.match(self.low_text, o.end):
+            return True
+        if not 0 <= after_o <= 12:
+            return False
+        totals = d.precision == "ytd" or d.precision in ("half", "quarter") and re.search(
+            r"\bfor (?:the )?$", self.low_text[max(0, d.start - 8):d.start])
+        return bool(totals or C.MOVED_FROM.search(self.low_text, max(0, n.start - 40), n.start))
+
     def _owns(self, d, n: NumberMatch, nums: list[NumberMatch]) -> bool:
         """Is ``d`` the figure's own date, whatever else is near: "July's 21,017" (even as a comparison's
         base), "Aug 14.0k", "in March, when it handed over 41,053", "than in 2024 (293,724)"."""
@@ -235,8 +259,7 @@ class DocumentReader:
             return True
         if 0 < gap <= 3 and between.strip() == "(":
             return True
-        if 0 < gap <= 40 and d.precision in ("ytd", "range", "quarter", "half") and C.OWN_PERIOD_NOUN.fullmatch(
-                self.low_text, d.end, n.start):
+        if 0 < gap <= 40 and d.precision in ("ytd", "range", "quarter", "half") and self._heads(d, n, noun=True):
             return True  # "Its January-April deliveries of 93,693"
         return 0 < gap <= 60 and bool(C.WHEN_AFTER_DATE.match(self.low_text, d.end)) and not any(
             d.end <= o.start < n.start for o in nums)
@@ -627,31 +650,18 @@ class DocumentReader:
             if self.text[d.end:d.end + 1] in (":", "：") and not (0 <= n.start - d.end <= 20 and C.LABEL_GAP.fullmatch(
                     self.low_text, d.end, n.start)):
                 return -1  # "(2023: 947,742)": a labelled date is the figure's after its colon only
-            noun = C.METRIC_NOUN_AFTER.match(self.low_text[d.end:d.end + 25]) if g >= 0 and d.start >= n.end else None
-            if noun is not None and any(o.start >= d.end and C.DATE_THEN_FIGURE.fullmatch(
-                    self.low_text, d.end + noun.end(), o.start) for o in nums):
+            if g < 0 or d.start < n.end:
+                return g if g < 0 else g + 10  # (a date before the figure counts a little further away)
+            if any(o.start > d.end and self._heads(d, o) for o in nums):
                 return -1  # "37,508, bringing fourth-quarter volume to 116,249": Q4 is the later figure's
-            if g >= 0 and d.start >= n.end and any(o.start > d.end and C.DATE_THEN_FIGURE.fullmatch(
-                    self.low_text, d.end, o.start) for o in nums):
-                return -1  # "48,740, bringing its total for the first eleven months to 441,995": the later one's
-            if g >= 0 and d.start >= n.end and self._zh and re.search(r"[，；。]", self.text[n.end:d.start]):
+            if self._zh and re.search(r"[，；。]", self.text[n.end:d.start]):
                 return -1  # "累计交付355,209辆，距离全年38万辆的目标": in Chinese a period comes before its figure
-            if g >= 0 and d.start >= n.end and any(n.end <= x.start and x.end <= d.start for x in ds) and any(
-                    n.end <= o.start < d.start for o in nums):
+            between = [o for o in nums if n.end <= o.start < d.start]
+            if between and any(n.end <= x.start and x.end <= d.start for x in ds):
                 return -1  # "nearly 25k cars, and Q2 deliveries of 72k were up, because Q1 was bad": not Q1
-            totals = d.precision == "ytd" or d.precision in ("half", "quarter") and re.search(
-                r"\bfor (?:the )?$", self.low_text[max(0, d.start - 8):d.start])
-            if g >= 0 and d.start >= n.end and totals and any(
-                    n.end <= o.start and 0 <= d.start - o.end <= 12 for o in nums):
-                return -1  # "delivered 25,287, ..., and 50,457 since January 1": the later figure's total
-            if g >= 0 and d.start >= n.end and C.MOVED_FROM.search(self.low_text, max(0, n.start - 40), n.start) \
-                    and any(n.end <= o.start and 0 <= d.start - o.end <= 12 for o in nums):
-                return -1  # "climbed from 14,567 to 20,116 in June": June is where it got to
-            if g >= 0 and d.start >= n.end and any(n.end <= o.start and (
-                    0 <= d.start - o.end <= 30 and C.TOLD_AFTER.match(self.low_text, o.end)
-                    or self.low_text[o.end:d.start] == " of ") for o in nums):
-                return -1  # "ahead of the 250,000 it had set out to deliver, and the 144,200 it delivered in 2023"
-            return g if g < 0 or d.start >= n.end else g + 10
+            if any(self._trails(d, n, o) for o in between):
+                return -1  # the date follows a later figure and is that figure's
+            return g
 
         eligible, announced = [], []
         for d in ds:
@@ -784,7 +794,7 @@ class DocumentReader:
                 for a, b in zip(names[-len(run):], names[-len(run) + 1:], strict=False))
             if "respectively" not in low and not (joined and len(names) >= len(run)):
                 continue
-            if names and re.match(r"\W*(?:brands?|marques?)\b", self.low_text[names[-1].end:names[-1].end + 10]):
+            if names and C.BRANDS_AFTER.match(self.low_text, names[-1].end):
                 names = [self._as_brand(m) for m in names]  # "the NIO, ONVO and Firefly brands"
             k = min(len(names), len(run))
             if k >= 2:
@@ -1205,7 +1215,7 @@ class DocumentReader:
                 pre = self.low_text[max(lo, a.start - 16):a.start]
                 if C.FROM_BEFORE.search(pre):
                     frm = a.value
-                    if not any(0 <= d.start - a.end <= 45 for d in self.dates if d.period):
+                    if not any(d.period for d in _within(self.dates, self.d_starts, a.end, a.end + 46)):
                         used.add(a.start)  # (not "after the 3 millionth left the line on Oct. 11, 2024": a fact)
                 elif C.TO_BEFORE.search(pre) or self.low_text[a.end:a.end + 6].startswith(" mark"):
                     to = a.value
