@@ -913,3 +913,11 @@ def test_a_sentence_opening_with_a_month_dates_what_follows():
     got = facts("Zeekr delivered 214,207 vehicles so far this year.\n\nJuly on its own shows the same pattern. Zeekr "
                 "delivered 35,837 vehicles, up 111.1% year-on-year.", published="2026-08-04")
     assert ("month", "2026-07", 35837.0) in [f[2:5] for f in got]
+
+
+def test_since_january_followed_by_a_figure_is_the_year_to_date():
+    got = facts("Zeekr has delivered 214,207 cars since January, 2.8% more than a year before.",
+                published="2026-08-04")
+    assert ("ytd", "2026-01/2026-07", 214207.0) in [f[2:5] for f in got]
+    got = facts("Zeekr has delivered 314,207 cars since Jan. 1, 2025.", published="2026-08-04")
+    assert not [f for f in got if f[2] == "ytd"]  # a start date with its own year is not this year's January

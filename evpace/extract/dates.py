@@ -99,7 +99,8 @@ _YTD_FIRST = _by_first({
     "y": "td|ear[ -]to[ -]date", "t": "his[ ]year[ ]so[ ]far",
     "s": rf"o[ ]far[ ](?:this[ ]year|in[ ](?P<gy>{_Y4})|in[ ]the[ ]year)"
          r"|ince[ ](?:the[ ](?:start|beginning)[ ]of[ ](?:the|this)[ ]year"
-         r"|jan(?:uary|\.)?(?:[ ]1(?:st)?)?(?![a-z\d]|\.?,?[ ]?\d))",  # since January (1): not since Jan. 1, 2025
+         # since January (1), also before ", 12.8% more": not since Jan. 1, 2025
+         r"|jan(?:uary|\.)?(?:[ ]1(?:st)?)?(?![a-z\d]|\.?[ ]?\d|\.?,[ ]?(?:19|20)\d\d(?!\d|[.,]\d|%)))",
     "f": "rom[ ]the[ ](?:start|beginning)[ ]of[ ](?:the|this)[ ]year",
 })
 _REL_FIRST = _by_first({"t": "his", "l": "ast", "n": "ext", "p": "revious|rior", "c": "urrent|oming"})
