@@ -921,3 +921,15 @@ def test_since_january_followed_by_a_figure_is_the_year_to_date():
     assert ("ytd", "2026-01/2026-07", 214207.0) in [f[2:5] for f in got]
     got = facts("Zeekr has delivered 314,207 cars since Jan. 1, 2025.", published="2026-08-04")
     assert not [f for f in got if f[2] == "ytd"]  # a start date with its own year is not this year's January
+
+
+@pytest.mark.parametrize("text", [
+    "NIO Inc. delivered 20,575 cars in November. They were 13,735 from the NIO brand and 6,840 from the ONVO brand.",
+    "NIO Inc. delivered 20,575 cars in November, including 13,735 NIO-branded cars and 6,840 ONVO cars.",
+    "NIO Inc. delivered 20,575 cars in November: 13,735 from NIO and 6,840 from ONVO.",
+])
+def test_a_breakdown_by_brand_gives_each_figure_its_brand(text):
+    got = {f[4]: (f[0], f[3]) for f in facts(text, published="2025-12-01")}
+    assert got[20575.0][1] == got[13735.0][1] == got[6840.0][1] == "2025-11"
+    assert got[6840.0][0] == "onvo"
+    assert got[13735.0][0] == "nio-brand"

@@ -251,7 +251,8 @@ PERCENT_ON_BASE = re.compile(r"(?:%|percent|per cent)\s+(?:\w+\s+)?on\s+(?:the\s
                              r"year-ago)\s+(?:quarter|months?|period|half)\s+(?:of|in|last)\s+)?$")
 TYPICAL_PERIOD_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:in|during)\s+(?:a|an)\s+(?:typical|average|"
                                   r"normal|good|bad|usual)\s+(?:month|quarter|week|year)")  # an average, no period
-FROM_MAKER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:came|come|were|was)\s+from\s+(?:the\s+)?$")
+# "of which 10,219 came from the NIO brand", "13,735 from the NIO brand and 6,840 from ONVO"
+FROM_MAKER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?)?\s*(?:(?:came|come|were|was)\s+)?from\s+(?:the\s+)?$")
 FORMER_LATTER = re.compile(r"\bthe (former|latter)(?:'s|’s)?\b")
 # "fell well short of its fourth-quarter total", "flat on Jan"
 DATE_BASE_BEFORE = re.compile(r"(?:short of|ahead of|behind|exceed\w*|beat\w*|surpass\w*|topp\w*|past|times)\s+"
@@ -302,6 +303,8 @@ FIGURE_LIST_GAP = re.compile(r"\s*(?:vehicles|units|cars)?\s*(?:,|,? and|and)\s*
 LATER_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+(?:even\s+|also\s+)?[a-z]")
 MONTH_TALK = re.compile(r"\b(?:a|the|its|their)\s+(?:\w+\s+)?month\b(?!\s+(?:of|before|after|earlier|ago))")
 ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
+# "delivered 20,575 vehicles in November: 13,735 from ...": a date right after its figure, before a colon
+OWN_DATE_BEFORE_COLON = re.compile(r"\s*(?:units?|vehicles?|cars?|evs?|nevs?)?\s*(?:in|during|for)\s+(?:the\s+)?$")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")
 # "its total for the first eleven months to 441,995": the date is the later figure's
 DATE_THEN_FIGURE = re.compile(r"\s*(?:as a whole\s+)?(?:to|at|of|was|were|stood at|came to|reached|hit|totall?ed)\s+"

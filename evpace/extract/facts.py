@@ -336,7 +336,7 @@ class DocumentReader:
         after = self.low_text[m.end:m.end + 12]
         for child in self.registry.children(m.entity_id):
             names = [a.lower() for a in (child.name, *child.aliases)]
-            if re.match(r"[\s-]*(?:brand|marque)\b", after) and any(a.startswith(name) for a in names):
+            if re.match(r"[\s-]*(?:brand(?:ed)?|marque)\b", after) and any(a.startswith(name) for a in names):
                 return Mention(m.start, m.end, m.text, child.id, child.kind, child.parent)  # "the NIO brand"
             extras = {a[len(name):].strip(" ()") for a in names if a.startswith(name + " ")}
             extras = {e for e in extras if e and e not in ("brand", "marque")}
@@ -648,7 +648,8 @@ class DocumentReader:
         def gap(d, n) -> int:
             g = _dist(d, n)
             if self.text[d.end:d.end + 1] in (":", "：") and not (0 <= n.start - d.end <= 20 and C.LABEL_GAP.fullmatch(
-                    self.low_text, d.end, n.start)):
+                    self.low_text, d.end, n.start)) and not (
+                    0 <= d.start - n.end <= 20 and C.OWN_DATE_BEFORE_COLON.match(self.low_text, n.end, d.start)):
                 return -1  # "(2023: 947,742)": a labelled date is the figure's after its colon only
             if g < 0 or d.start < n.end:
                 return g if g < 0 else g + 10  # (a date before the figure counts a little further away)
@@ -804,9 +805,11 @@ class DocumentReader:
     def _entity(self, sent: Sentence, n, ms: list[Mention], clause: tuple[int, int]) -> Mention | None:
         right = [m for m in ms if 0 <= m.start - n.end <= 3 and re.fullmatch(r"[\s-]*", self.text[n.end:m.start])]
         if right and not n.is_percent:
-            return right[0]  # "25,000 SU7 sedans", "its 1 millionth AITO-branded car"
+            return self._qualified(right[0], sent)  # "25,000 SU7 sedans", "13,735 NIO-branded cars"
         source = [m for m in ms if 0 < m.start - n.end <= 40 and C.FROM_MAKER_AFTER.match(self.low_text[n.end:m.start])]
         if source and not n.is_percent:
+            if source[0].kind == "group" and any(m.parent == source[0].entity_id for m in ms):
+                return self._as_brand(source[0])  # "13,735 from NIO, 6,840 from ONVO": the NIO brand
             return self._qualified(source[0], sent)  # "of which 10,219 came from the NIO brand"
         ref = self._former_latter(clause[0], n)
         if ref is not None:
