@@ -933,3 +933,9 @@ def test_a_breakdown_by_brand_gives_each_figure_its_brand(text):
     assert got[20575.0][1] == got[13735.0][1] == got[6840.0][1] == "2025-11"
     assert got[6840.0][0] == "onvo"
     assert got[13735.0][0] == "nio-brand"
+
+
+@pytest.mark.parametrize("verb", ["top", "tops", "exceed", "surpass", "cross"])
+def test_a_headline_verb_in_the_present_is_a_lower_bound(verb):
+    got = facts(f"Xiaomi deliveries {verb} 40,000 in October", published="2025-11-01")
+    assert [f[4:] for f in got] == [(40000.0, "vehicles", "lower", "actual")]

@@ -25,7 +25,7 @@ CASES = [
     # multipliers and separators
     ("Output reached 1 million units last year.", "1 million", 1e6, None, False, False, "vehicles"),
     ("It has assembled 1,000,000 battery packs.", "1,000,000", 1e6, None, False, False, None),
-    ("Its fleet now tops one million worldwide.", "one million", 1e6, None, False, False, None),
+    ("Its fleet now tops one million worldwide.", "one million", 1e6, "lower", False, False, None),
     ("Sales crossed a million during the spring.", "a million", 1e6, "lower", False, False, None),
     ("The new line can make 550k packs a year.", "550k", 550_000, None, False, False, None),
     ("Registrations hit 550K in the region.", "550K", 550_000, None, False, False, None),

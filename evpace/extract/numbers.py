@@ -78,9 +78,10 @@ _CURRENCIES = {
     "yen": "JPY", "日元": "JPY", "¥": None, "￥": None,
 }
 _BOUND_OF = {w: hint for hint, words in {
-    "lower": ("over", "more than", "above", "exceeding", "exceeded", "exceeds", "in excess of", "topped",
-              "topping", "surpassed", "surpassing", "at least", "beyond", "north of", "upwards of", "crossed",
-              "crossing", "passed", "a minimum of", "超过", "超", "逾", "突破", ">", "≥"),
+    "lower": ("over", "more than", "above", "exceed", "exceeding", "exceeded", "exceeds", "in excess of", "top",
+              "tops", "topped", "topping", "surpass", "surpasses", "surpassed", "surpassing", "at least", "beyond",
+              "north of", "upwards of", "cross", "crosses", "crossed", "crossing", "passed",
+              "a minimum of", "超过", "超", "逾", "突破", ">", "≥"),
     "approx": ("nearly", "almost", "close to", "about", "around", "near", "in the region of",
                "roughly", "approximately", "approx.", "some", "circa", "c.", "ca.", "an estimated", "estimated", "近",
                "将近", "接近", "约", "大约", "~", "≈"),
