@@ -939,3 +939,10 @@ def test_a_breakdown_by_brand_gives_each_figure_its_brand(text):
 def test_a_headline_verb_in_the_present_is_a_lower_bound(verb):
     got = facts(f"Xiaomi deliveries {verb} 40,000 in October", published="2025-11-01")
     assert [f[4:] for f in got] == [(40000.0, "vehicles", "lower", "actual")]
+
+
+def test_bracketed_asides_after_the_maker_do_not_hide_its_figure():
+    got = facts('XPeng Inc. ("XPeng" or the "Company") (NYSE: XPEV; HKEX: 9868), a leading maker in China\'s smart EV '
+                "market, today announced that the Company delivered 36,728 vehicles in November.",
+                published="2025-12-01")
+    assert [f[:5] for f in got] == [("xpeng", "deliveries", "month", "2025-11", 36728.0)]

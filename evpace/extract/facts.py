@@ -996,8 +996,11 @@ class DocumentReader:
         if m is None:
             return None
         between = self.low_text[max(m.end, sent.start):n.start] if m.end <= n.start else ""
+        if ")" in between:  # 'Li Auto Inc. ("Li Auto") (Nasdaq: LI), a leader in ...': the brackets are asides
+            between = re.sub(r"^[^()]*\)|\([^()]*\)", lambda x: " " * len(x.group(0)), between)
         comma = between.find(",")
-        app = C.APPOSITIVE.match(self.text, m.end + comma, n.start) if 0 <= comma <= 30 else None
+        app = C.APPOSITIVE.match(self.text, m.end + comma, n.start) if 0 <= comma and (
+            comma <= 30 or not between[:comma].strip()) else None
         if app is not None:  # "HIMA, the Huawei-led alliance of brands, delivered": the appositive describes it
             between = between[:comma] + self.low_text[app.end(1) + 1:n.start]
         if C.MARKET.search(between) or (not ms and C.MARKET.search(low[:rel])) or (
