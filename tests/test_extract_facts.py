@@ -946,3 +946,10 @@ def test_bracketed_asides_after_the_maker_do_not_hide_its_figure():
                 "market, today announced that the Company delivered 36,728 vehicles in November.",
                 published="2025-12-01")
     assert [f[:5] for f in got] == [("xpeng", "deliveries", "month", "2025-11", 36728.0)]
+
+
+def test_a_group_named_with_its_brand_word_stays_that_brand_for_later_sentences():
+    got = facts("Tesla Inc.'s sales of China-made cars fell again in August. Shipments from its Shanghai factory "
+                "dropped 4% to 83,192 vehicles. Sales in the first eight months were 10% lower than a year before.",
+                published="2025-09-08")
+    assert {f[0] for f in got} == {"tesla-china"}

@@ -317,12 +317,13 @@ class DocumentReader:
         nxt = [m for m in ms if m.start > first.end and m.start - first.end < 40 and m.parent == first.entity_id]
         if nxt and self.text[first.end:first.end + 2] in ("'s", "’s"):
             first = nxt[0]  # "Xiaomi's second model, the YU7, ...": the model is what the sentence is about
+        first = self._qualified(first, sent)  # "Shipments from Tesla's Shanghai factory ...": Tesla China
         self.ctx.subject = first
         lead = ms[0].start - sent.start < 25 and not C.BREAKDOWN_START.match(self.low_text[sent.start:sent.end])
         self.ctx.subject_had_facts = lead and any(f.entity_id == first.entity_id for f in out)
         orgs = [m for m in named if m.kind != "model"]
         if orgs:
-            org = orgs[0] if orgs[0].start - sent.start < 40 else orgs[-1]
+            org = self._qualified(orgs[0] if orgs[0].start - sent.start < 40 else orgs[-1], sent)
             cur = self.ctx.org
             if cur is None or org.parent != cur.entity_id:  # "the NIO brand contributed...": still about NIO Inc.
                 self.ctx.org = org
@@ -332,7 +333,9 @@ class DocumentReader:
         if self.registry is None or m.kind != "group":
             return m
         low = self.low_text[sent.start:sent.end]
-        name = m.text.lower()
+        group = self.registry.get(m.entity_id)
+        bases = [a.lower() for a in (group.name, *group.aliases) if m.text.lower().startswith(a.lower())]
+        name = min(bases, key=len) if bases else m.text.lower()  # "Tesla Inc.'s China-made cars": "tesla"
         after = self.low_text[m.end:m.end + 12]
         for child in self.registry.children(m.entity_id):
             names = [a.lower() for a in (child.name, *child.aliases)]
