@@ -953,3 +953,17 @@ def test_a_group_named_with_its_brand_word_stays_that_brand_for_later_sentences(
                 "dropped 4% to 83,192 vehicles. Sales in the first eight months were 10% lower than a year before.",
                 published="2025-09-08")
     assert {f[0] for f in got} == {"tesla-china"}
+
+
+def test_a_maker_named_in_a_comparison_does_not_become_the_subject():
+    got = facts("In 2022 Zeekr delivered 71,941 cars, fewer than half of what Li Auto managed. By 2024 its annual "
+                "total had reached 222,123.", published="2025-03-01")
+    assert {f[0] for f in got} == {"zeekr"}
+
+
+def test_a_date_opening_the_next_clause_belongs_to_that_clause_and_its_ratio():
+    got = records("Leapmotor delivered 111,168 cars in 2022. Its annual total had more than doubled to 293,724 in "
+                  "2024, and last year it nearly doubled again, to 596,555.", published="2026-05-10")
+    periods = {(r["value"], r["unit"]): r["period"] for r in got}
+    assert periods[(293724.0, "vehicles")] == "2024" and periods[(596555.0, "vehicles")] == "2025"
+    assert [(r["bound"], r["period"]) for r in got if r["unit"] == "times"] == [("lower", "2024"), ("approx", "2025")]

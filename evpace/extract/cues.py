@@ -307,6 +307,11 @@ ALONE_AFTER = re.compile(r"[^.;,]{0,25}\balone\b")
 OWN_DATE_BEFORE_COLON = re.compile(r"\s*(?:units?|vehicles?|cars?|evs?|nevs?)?\s*(?:in|during|for)\s+(?:the\s+)?$")
 LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|some|~|c\.)?\s*")
 # "its total for the first eleven months to 441,995": the date is the later figure's
+# "293,724, and last year it nearly doubled again, to 596,555": a date opening the next clause is its figure's
+CLAUSE_OPENING_DATE = re.compile(r"(?:,\s*(?:and|but|while|whereas)|;)\s*(?:in|during|for|over|by)?\s*(?:the\s+)?$")
+NO_CLAUSE_BREAK = re.compile(r"[^;.]*")
+RATIO_TO = re.compile(r"[\s,]*(?:again[\s,]*)?(?:to|at|reaching|hitting)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|"
+                      r"almost\s+|more than\s+|over\s+)?")
 DATE_THEN_FIGURE = re.compile(r"\s*(?:as a whole\s+)?(?:to|at|of|was|were|stood at|came to|reached|hit|totall?ed)\s+"
                               r"(?:only\s+|"
                               r"just\s+)?(?:about\s+|around\s+|roughly\s+|nearly\s+|more than\s+|over\s+)?")
@@ -467,7 +472,9 @@ HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deli
                           r"\bto average\s+(?:\w+\s+){0,2}$|"
                           r"需要|需达到|"
                           r"月均[^，。；]{0,8}$")
-NOT_SUBJECT_BEFORE = re.compile(r"(?:\bfrom|such as|including|\blike|\bthan|against|versus|\bvs\.?)\s+(?:the\s+)?"
+# "rivals from Leapmotor", "than XPeng", "behind BYD", "half of what Li Auto managed": not the new subject
+NOT_SUBJECT_BEFORE = re.compile(r"(?:(?:\bfrom|such as|including|\blike|\bthan|against|versus|\bvs\.?|behind|"
+                                r"ahead of)\s+(?:the\s+)?|\b(?:of|than|to|as|with)\s+what\s+)"
                                 r"(?:[\w.&'’-]+(?:\s+[\w.&'’-]+)?(?:\s*,\s*|\s+and\s+|\s+or\s+))*$")
 CHANGE_NOUN = re.compile(r"\b(?:rebound|rise|fall|decline|drop|growth|jump|surge|slump|increase|decrease|"
                          r"deliveries|sales|volumes?|output|numbers|figures|record)\b")

@@ -658,6 +658,10 @@ class DocumentReader:
                 return g if g < 0 else g + 10  # (a date before the figure counts a little further away)
             if any(o.start > d.end and self._heads(d, o) for o in nums):
                 return -1  # "37,508, bringing fourth-quarter volume to 116,249": Q4 is the later figure's
+            if C.CLAUSE_OPENING_DATE.search(self.low_text, n.end, d.start) and any(
+                    d.end < o.start <= d.end + 80 and not C.CLAUSE_BREAK.search(self.low_text, d.end, o.start)
+                    and C.NO_CLAUSE_BREAK.fullmatch(self.low_text, d.end, o.start) for o in nums):
+                return -1  # "293,724, and last year it nearly doubled again, to 596,555"
             if self._zh and re.search(r"[，；。]", self.text[n.end:d.start]):
                 return -1  # "累计交付355,209辆，距离全年38万辆的目标": in Chinese a period comes before its figure
             between = [o for o in nums if n.end <= o.start < d.start]
@@ -1258,6 +1262,9 @@ class DocumentReader:
         vol = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id and f.end <= n.start] or \
             [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id]
         base = vol[0] if vol and kind == "times" else vol[-1] if vol else self.ctx.last.get(ent.entity_id)
+        if kind == "times":  # "..., and last year it nearly doubled again, to 596,555": the figure it doubled to
+            base = next((f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id
+                         and 0 <= f.start - n.end <= 30 and C.RATIO_TO.fullmatch(self.low_text, n.end, f.start)), base)
         if kind == "duration" and not vol:  # "the company got there 58 months after...": its latest milestone
             miles = [f for f in self.ctx.history.get(ent.entity_id, []) if f.scope == "cumulative"
                      and _milestone_value(f.value)]
