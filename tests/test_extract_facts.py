@@ -967,3 +967,13 @@ def test_a_date_opening_the_next_clause_belongs_to_that_clause_and_its_ratio():
     periods = {(r["value"], r["unit"]): r["period"] for r in got}
     assert periods[(293724.0, "vehicles")] == "2024" and periods[(596555.0, "vehicles")] == "2025"
     assert [(r["bound"], r["period"]) for r in got if r["unit"] == "times"] == [("lower", "2024"), ("approx", "2025")]
+
+
+def test_a_year_named_in_passing_does_not_date_the_next_section():
+    got = facts("**3. HIMA — about 589,000**\n\nHIMA delivered about 589,000 cars in 2025. We give no growth rate: "
+                "published figures for the alliance's 2024 volume disagree with one another.\n\n**4. XPeng — "
+                "429,445**\n\nXPeng's deliveries rose 125.9%.", published="2026-01-21")
+    assert {f[3] for f in got} == {"2025"}
+    got = facts("XPeng delivered 30,000 cars in December 2025. XPeng's 2024 was a quieter year.\n\nIt delivered "
+                "190,068 cars.", published="2026-01-21")
+    assert ("year", "2024", 190068.0) in [f[2:5] for f in got]  # a maker's year as the topic still does

@@ -286,6 +286,10 @@ TIMESTAMP_LEAD = re.compile(r"\W*(?:[01]?\d|2[0-3])[:.][0-5]\d\b")  # "**13:30**
 BRANDS_AFTER = re.compile(r"\W*(?:brands?|marques?)\b")
 LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?")
 # a sentence with no figure that talks about a period dates what follows ("December itself was the busiest month")
+# "XPeng's 2025 was ...", "For the company's 2024, ...": a maker's year as the sentence's topic (not "published
+# figures for the alliance's 2024 volume disagree")
+POSSESSIVE_OPENING = re.compile(r"\W*(?:[^:.]{1,30}:\s*)?(?:(?:for|in|over)\s+)?(?:the\s+)?"
+                                r"[\w.&-]+(?:\s+[\w.&-]+){0,2}['’]s\s")
 PERIOD_TALK = re.compile(r"\bmonth\b|\bquarter\b|\bhalf\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
                          r"registrations|output|production|\breport(?:s|ed)\b|\brebound|makers\b|交付|销量")
 MOVED_FROM = re.compile(r"\b(?:climb\w*|rose|rising|rise[sn]?|grew|grow\w*|fell|fall\w*|dropp?\w*|increas\w*|"

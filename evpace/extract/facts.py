@@ -151,9 +151,9 @@ class DocumentReader:
                 self.ctx.listed = named
         small = not out and all(n.value < 100 and not n.is_percent for n in nums)  # "Seven makers reported..."
         ds_told = [d for d in ds if not C.COMPARED_BASE.search(self.low_text, max(0, d.start - 40), d.start)]
-        topic = [d for d in ds_told if self.text[max(0, d.start - 3):d.start] in ("'s ", "’s ")  # "XPeng's 2025
+        topic = [d for d in ds_told if C.POSSESSIVE_OPENING.fullmatch(self.low_text, sent.start, d.start)
                  or d.start - sent.start <= 2 and d.precision in ("month", "quarter", "half")]  # "July on its own"
-        if small and ds_told and (C.PERIOD_TALK.search(low) or topic):  # was extraordinary."
+        if small and ds_told and (C.PERIOD_TALK.search(low) or topic):  # "XPeng's 2025 was extraordinary."
             d = (topic or ds_told)[-1]  # "December itself was the busiest month in its history." dates what follows
             # (not "MoM = vs Aug": a comparison's base)
             if (d.precision in ("month", "quarter", "half") or d.precision == "year" and (
