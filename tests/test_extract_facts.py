@@ -977,3 +977,12 @@ def test_a_year_named_in_passing_does_not_date_the_next_section():
     got = facts("XPeng delivered 30,000 cars in December 2025. XPeng's 2024 was a quieter year.\n\nIt delivered "
                 "190,068 cars.", published="2026-01-21")
     assert ("year", "2024", 190068.0) in [f[2:5] for f in got]  # a maker's year as the topic still does
+
+
+def test_shipped_counts_what_the_article_counts_for_the_maker():
+    got = facts("XPeng delivered 11,008 vehicles in July. Rival Li Auto delivered 32,575 in June and shipped 34,134 "
+                "vehicles last month.", published="2023-08-01")
+    assert ("li-auto", "deliveries", "month", "2023-07", 34134.0) in [f[:5] for f in got]
+    got = facts("Tesla sold 93,680 China-made cars in June. In May the Shanghai plant shipped 77,695 cars.",
+                published="2023-07-05")
+    assert ("tesla-china", "sales", "month", "2023-05", 77695.0) in [f[:5] for f in got]

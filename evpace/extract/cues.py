@@ -23,6 +23,9 @@ METRIC_RES = {
     "orders": re.compile(r"\borders\b|\border (?:intake|book|tally|count)|(?:firm|new|locked-in|confirmed) order\b|"
                         r"bookings?|reservations?|pre-?orders?|订单|大定"),
 }
+SHIPPED = re.compile(r"\bshipp(?:ed|ing)\b|\bshipments?\b")
+SOLD = re.compile(r"\bsold\b|\bsales?\b|\bsell(?:s|ing)?\b(?!-side)|wholesale\w*|retail\b|\bd[ei]spatch(?:es|ed)\b|"
+                  r"registrations?")
 TARGET = re.compile(r"target\w*|\bgoals?\b|\baim(?:s|ed|ing)?\b|\bplans?\b|\bplanned\b|guid\w*|ambition\w*|"
                     r"objective|指引|\bseeks?\b|\bwant(?:s|ed)?\b|\bintend(?:s|ed)?\b|set out to|set itself|"
                     r"\bpledg\w*|\bpromis\w*|\bvow\w*|目标|计划|提出|力争|规划")

@@ -1017,6 +1017,11 @@ class DocumentReader:
                 and not C.SAME_DAY.search(low):
             return None  # "the 1 millionth vehicle marks a shift": said of no maker in particular
         metric = C.nearest_keyword(C.METRIC_RES, _without_since(clause_low), crel)
+        if metric == "sales" and C.SHIPPED.search(clause_low) and not C.SOLD.search(clause_low):
+            # "shipped" is what the article counts for this maker: CPCA wholesale for Tesla China, deliveries
+            # for a start-up ("Rival Li Auto Inc shipped 34,134 vehicles last month")
+            told = self.ctx.history.get(m.entity_id)
+            metric = told[-1].metric if told else self.ctx.metric or metric
         if metric is None:
             prev = [f for f in facts if f.unit == "vehicles"]
             same = [f for f in self.ctx.history.get(m.entity_id, []) if f.scope == "cumulative"] \
