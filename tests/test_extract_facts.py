@@ -986,3 +986,10 @@ def test_shipped_counts_what_the_article_counts_for_the_maker():
     got = facts("Tesla sold 93,680 China-made cars in June. In May the Shanghai plant shipped 77,695 cars.",
                 published="2023-07-05")
     assert ("tesla-china", "sales", "month", "2023-05", 77695.0) in [f[:5] for f in got]
+
+
+def test_a_base_told_as_its_total_of_does_not_date_what_follows():
+    got = facts("**5. Xiaomi — more than 410,000**\n\nXiaomi delivered more than 410,000 cars in 2025. Its deliveries "
+                "nearly tripled from its 2024 total of 135,000.\n\n**6. Li Auto — 406,343**\n\nLi Auto's deliveries "
+                "fell 18.8%.", published="2026-01-21")
+    assert ("li-auto", "deliveries", "year", "2025", 406343.0) in [f[:5] for f in got]

@@ -224,8 +224,10 @@ COMPARISON_BEFORE = re.compile(r"(?:(?:more|less|fewer|greater|higher|lower|larg
 EARLIER_BEFORE = re.compile(r"\b(?:previous|prior|old|former) (?:peak|record|high|best)\b[^.;]{0,20}$|"
                             r"(?:\bfrom|\bversus|\bvs\.?|compared (?:with|to)|against)\s+(?:the\s+)?"
                             r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$|"
-                            r"\b(?:past|beat\w*|above|over|exceed\w*|surpass\w*|topp\w*)\s+[a-z]+(?:'s|’s)\s+$")
-# ("edging past October's 70,289": the figure it is compared with)
+                            r"\b(?:past|beat\w*|above|over|exceed\w*|surpass\w*|topp\w*)\s+[a-z]+(?:'s|’s)\s+$|"
+                            r"(?:\bfrom|\bversus|\bvs\.?|compared (?:with|to)|against)\s+(?:the|its|their)\s+[\w-]+"
+                            r"(?:\s+[\w-]+)?\s+(?:total|figure|tally|level|volume|result|count)\s+of\s+$")
+# ("from its 2024 total of 139,471"; "edging past October's 70,289": the figure it is compared with)
 YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:\w+ )?(?:months?|quarter|period|half)(?: of| in)? "
                           r"(?:last year|the previous year|the prior year|a year (?:ago|earlier|before)|"
                           r"(?<=of |in )(?P<year>(?:19|20)\d\d)(?!\d))|"
