@@ -993,3 +993,10 @@ def test_a_base_told_as_its_total_of_does_not_date_what_follows():
                 "nearly tripled from its 2024 total of 135,000.\n\n**6. Li Auto — 406,343**\n\nLi Auto's deliveries "
                 "fell 18.8%.", published="2026-01-21")
     assert ("li-auto", "deliveries", "year", "2025", 406343.0) in [f[:5] for f in got]
+
+
+def test_a_range_written_with_to_between_hyphens_is_a_target_range():
+    got = facts("Leapmotor delivered 596,555 cars in 2025, inside the 580,000-to-650,000 range it adopted in August.",
+                published="2026-01-21")
+    assert [(f[4], f[6], f[7]) for f in got if f[7] != "actual"] == [(580000.0, "lower", "target"),
+                                                                      (650000.0, "upper", "target")]

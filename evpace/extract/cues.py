@@ -217,7 +217,7 @@ METRIC_NOUN_AFTER = re.compile(r"^[\s-]*(?:\w+\s+)?(?:deliveries|sales|volumes?|
                                r"despatches|dispatches)\b")
 LOWER_VERB_BEFORE = re.compile(r"(?:cross(?:es|ed|ing)?|pass(?:es|ed|ing)?|break(?:s|ing)?|broke|top(?:s|ped|ping)?|"
                                r"surpass\w*|exceed\w*)\s+$")
-RANGE_BETWEEN = re.compile(r"^\s*(?:to|-|–|—|and|~|至|到)\s*$")
+RANGE_BETWEEN = re.compile(r"^\s*(?:to|-|–|—|-to-|and|~|至|到)\s*$")
 COMPARISON_BEFORE = re.compile(r"(?:(?:more|less|fewer|greater|higher|lower|larger|smaller) than|beyond|exceed\w*|"
                                r"surpass\w*|above|over|topp?\w*|pass\w*|beat\w*|below|under)\s+(?:the|its|their|"
                                r"last|a|an|all of|[a-z]+'s)\s+(?:\w+\s+){0,2}$")
