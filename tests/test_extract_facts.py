@@ -1000,3 +1000,12 @@ def test_a_range_written_with_to_between_hyphens_is_a_target_range():
                 published="2026-01-21")
     assert [(f[4], f[6], f[7]) for f in got if f[7] != "actual"] == [(580000.0, "lower", "target"),
                                                                       (650000.0, "upper", "target")]
+
+
+def test_a_group_narrowed_to_its_brand_becomes_the_subject_and_a_change_base_is_a_year_back():
+    got = facts("**What about Tesla?**\n\nTesla is not a Chinese company, but it builds cars at its Shanghai factory. "
+                "The factory's wholesale volume was 851,732 in 2025, down 7.1% from 916,660.", published="2026-01-21")
+    assert [f[:5] for f in got if f[5] == "vehicles"] == [("tesla-china", "sales", "year", "2025", 851732.0),
+                                                           ("tesla-china", "sales", "year", "2024", 916660.0)]
+    got = facts("Li Auto delivered 500,508 vehicles in 2024, up 33.1% from 2023.", published="2025-01-02")
+    assert [f[3] for f in got] == ["2024", "2024"]  # (a year after "from" is no base figure)

@@ -295,6 +295,14 @@ LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?")
 # figures for the alliance's 2024 volume disagree")
 POSSESSIVE_OPENING = re.compile(r"\W*(?:[^:.]{1,30}:\s*)?(?:(?:for|in|over)\s+)?(?:the\s+)?"
                                 r"[\w.&-]+(?:\s+[\w.&-]+){0,2}['’]s\s")
+# "down 7.1% from 916,660", "up 23.5% year-on-year from 30,053": the base figure of a change
+CHANGE_FROM_BASE = re.compile(r"(?:%|\bpercent|\bper cent)\s+(?P<yoy>(?:year-on-year|year over year|year-over-year|"
+                              r"yoy|y/y|on the year)\s+)?(?P<base>from\s+(?:the\s+|a\s+)?)"
+                              r"(?!(?:19|20)\d\d\b(?![,.]\d))"  # (not "from 2023")
+                              r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?[\d,.]+"
+                              r"(?:\s*(?:million|m|k|lakh|units|vehicles|cars|evs))?")
+DATE_RIGHT_AFTER_FIGURE = re.compile(r"\s*(?:(?:in|during|for|of|a year (?:earlier|before|ago)|last|the same|"
+                                     r"a year)\b|\(|,\s*(?:when|in))")
 PERIOD_TALK = re.compile(r"\bmonth\b|\bquarter\b|\bhalf\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
                          r"registrations|output|production|\breport(?:s|ed)\b|\brebound|makers\b|交付|销量")
 MOVED_FROM = re.compile(r"\b(?:climb\w*|rose|rising|rise[sn]?|grew|grow\w*|fell|fall\w*|dropp?\w*|increas\w*|"

@@ -325,8 +325,17 @@ class DocumentReader:
         if orgs:
             org = self._qualified(orgs[0] if orgs[0].start - sent.start < 40 else orgs[-1], sent)
             cur = self.ctx.org
-            if cur is None or org.parent != cur.entity_id:  # "the NIO brand contributed...": still about NIO Inc.
+            if cur is None or org.parent != cur.entity_id or self._narrowed(org):
+                # ("the NIO brand contributed...": still NIO Inc.; "Tesla ... at its Shanghai factory": Tesla China)
                 self.ctx.org = org
+
+    def _narrowed(self, m: Mention) -> bool:
+        """Was a group's name read as one of its brands by a word elsewhere in the sentence ("Tesla ... in China")?"""
+        if self.registry is None or m.kind != "brand" or m.parent is None:
+            return False
+        e = self.registry.get(m.entity_id)
+        return re.sub(r"[\s-]+", " ", m.text.lower()) not in {a.lower() for a in (e.name, *e.aliases)} and not re.match(
+            r"[\s-]*(?:brand(?:ed)?|marque)\b", self.low_text[m.end:m.end + 12])
 
     def _qualified(self, m: Mention, sent: Sentence) -> Mention:
         """A group named with the distinguishing word of one of its brands ("Tesla ... China-made") is that brand."""
@@ -595,6 +604,17 @@ class DocumentReader:
             back = _year_back(period) if m.group("year") is None else _year_back(period, to=m.group("year"))
             if back:
                 out.append(_Pseudo(at, sent.start + m.end(), m.group(0), back, _precision_of_period(back)))
+        for m in C.CHANGE_FROM_BASE.finditer(low) if "from" in low else ():
+            # "851,732 in 2025, down 7.1% from 916,660": the base of a change over a year (or of a change said to
+            # be year-on-year) is the same period a year earlier, unless a date of its own follows it
+            at = sent.start + m.start("base")
+            if C.DATE_RIGHT_AFTER_FIGURE.match(low, m.end()):
+                continue
+            own = [d for d in [*(ds or ()), *out] if d.end <= sent.start + m.start() and d.period and (
+                d.precision == "year" or m.group("yoy") and d.precision in ("month", "quarter", "half", "ytd"))]
+            back = _year_back(own[-1].period) if own else ""
+            if back:
+                out.append(_Pseudo(at, sent.start + m.end("base"), "from", back, _precision_of_period(back)))
         if "year's" in low:  # "596,555 vehicles in 2025, more than double the previous year's 293,724"
             for n in _within(self.numbers, self.n_starts, sent.start, sent.end):
                 m = C.PREVIOUS_YEARS.search(self.low_text, max(sent.start, n.start - 30), n.start)
