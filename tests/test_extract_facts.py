@@ -1009,3 +1009,16 @@ def test_a_group_narrowed_to_its_brand_becomes_the_subject_and_a_change_base_is_
                                                            ("tesla-china", "sales", "year", "2024", 916660.0)]
     got = facts("Li Auto delivered 500,508 vehicles in 2024, up 33.1% from 2023.", published="2025-01-02")
     assert [f[3] for f in got] == ["2024", "2024"]  # (a year after "from" is no base figure)
+
+
+def test_that_june_is_the_june_of_the_year_last_written():
+    got = facts("NIO's first deliveries took place on June 28, 2018, after cars had gone to staff at the end of May. "
+                "The company delivered 100 cars that June and 381 in July.", published="2022-05-16")
+    assert [f[3:5] for f in got] == [("2018-06", 100.0), ("2018-07", 381.0)]
+
+
+def test_half_of_the_month_is_no_half_year_and_a_forecast_range_for_this_month_is_the_month():
+    got = facts("NIO delivered 5,074 cars in April. It crossed the line within the first half of the month. "
+                "Analysts expect it to deliver between 6,000 and 8,000 vehicles this month.", published="2022-05-16")
+    assert [f[2:5] for f in got] == [("month", "2022-04", 5074.0), ("month", "2022-05", 6000.0),
+                                     ("month", "2022-05", 8000.0)]

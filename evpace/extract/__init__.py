@@ -130,7 +130,7 @@ def extract(doc: Document, registry: Registry | None = None, *, time_limit: floa
     if not numbers:
         return []
     numbers.sort(key=lambda n: n.start)
-    if _THAT_YEAR_HINT in low:
+    if _THAT_YEAR_HINT in low or " that " in low:
         dates = that_year(text, dates)
     reader = DocumentReader(text, pub, mentions, dates, numbers, registry)
     tables = {run[0].start: run for run in table_runs(text, sents)} if "|" in text else {}
@@ -189,7 +189,8 @@ def that_year(text: str, dates: list) -> list:
 
     dates = sorted(dates, key=lambda d: d.start)
     out = []
-    last_year = ""
+    last_year = written_year = ""
+    carry = None
     taken = [(d.start, d.end) for d in dates]
     extra = []
     for m in _THAT_YEAR.finditer(text):
@@ -204,10 +205,17 @@ def that_year(text: str, dates: list) -> list:
                 out.append(_new_date(m.start(), m.end(), m.group(0), last_year, "year", True, None))
             i += 1
         tail = _OF_THAT_YEAR.match(text, d.end)
-        if tail and last_year and d.period and d.precision in ("month", "day", "quarter", "half"):
-            d = _new_date(d.start, d.end, d.text, last_year + d.period[4:], d.precision, True, d.qualifier)
+        that = d.relative and text[max(0, d.start - 5):d.start].lower() in ("that ", "same ")
+        follows = carry is not None and d.relative and d.start - carry[1] < 80 and "." not in text[carry[1]:d.start]
+        year = last_year if tail else written_year if that or follows else ""
+        if year and d.period and d.precision in ("month", "day", "quarter", "half"):
+            # "in March of that year"; "delivered 100 cars that June and 381 in July": the year last written
+            d = _new_date(d.start, d.end, d.text, year + d.period[4:], d.precision, True, d.qualifier)
+        carry = (year, d.end) if year and (that or follows) else None
         if d.period and d.period[:4].isdigit():
             last_year = d.period[:4]
+            if not d.relative:
+                written_year = last_year
         out.append(d)
     for m in extra[i:]:
         if last_year:

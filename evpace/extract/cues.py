@@ -60,7 +60,7 @@ BULLET = re.compile(r"\s*(?:[-•*▪‣◦]|\d{1,2}[.)])\s")
 EXCEED_BEFORE = re.compile(r"\b(?:to|will|would|could|should|may|might)\s+(?:\w+\s+)?(?:exceed|top|surpass|pass|beat|"
                            r"break)\s+(?:the\s+)?$")
 METRIC_NOUN_BEFORE = re.compile(r"(?:deliveries|sales|volume|output|production|shipments|orders)\s+$")
-UNIT_THEN_IN = re.compile(r"\s*(?:(?:vehicles|units|cars|evs|deliveries)\s+)?(?:in|for|during)\s+(?:the\s+)?")
+UNIT_THEN_IN = re.compile(r"\s*(?:(?:vehicles|units|cars|evs|deliveries)\s+)?(?:(?:in|for|during)\s+(?:the\s+)?)?")
 PARTIAL_PERIOD = re.compile(r"\bweekly\b|\b(?:in|during|for|over) the (?:\w+ )?week\b|\bweek (?:of|to|ended|ending)\b|"
                             r"\bthe (?:previous|prior) week\b|\bthe week before\b|week[\s-]on[\s-]week|"
                             r"\b(?:first|last|past) (?:\w+ )?days of\b|month-to-date|\bmtd\b|单周|周度")
@@ -217,6 +217,7 @@ METRIC_NOUN_AFTER = re.compile(r"^[\s-]*(?:\w+\s+)?(?:deliveries|sales|volumes?|
                                r"despatches|dispatches)\b")
 LOWER_VERB_BEFORE = re.compile(r"(?:cross(?:es|ed|ing)?|pass(?:es|ed|ing)?|break(?:s|ing)?|broke|top(?:s|ped|ping)?|"
                                r"surpass\w*|exceed\w*)\s+$")
+RANGE_TAIL = re.compile(r"\s*(?:to|-|–|—|-to-|and)\s*\d[\d,.]*(?:\s*(?:million|m|k|lakh)\b)?")
 RANGE_BETWEEN = re.compile(r"^\s*(?:to|-|–|—|-to-|and|~|至|到)\s*$")
 COMPARISON_BEFORE = re.compile(r"(?:(?:more|less|fewer|greater|higher|lower|larger|smaller) than|beyond|exceed\w*|"
                                r"surpass\w*|above|over|topp?\w*|pass\w*|beat\w*|below|under)\s+(?:the|its|their|"

@@ -117,7 +117,9 @@ _WORD_BODY = rf"""(?:
     )
   | q(?P<q1>[1-4])(?:[ ]?(?:-|–|to)[ ]?q(?P<q2>[1-4]))?(?![a-z0-9]){_yearspec("q")}(?P<K_q>)
   | h(?P<h1>[12])(?![a-z0-9]){_yearspec("h")}(?P<K_h>)
-  | {_ORD_FIRST}[ -](?:(?P<oq>quarter)|half)(?![a-z]){_yearspec("o")}(?P<K_ord>)
+  | {_ORD_FIRST}[ -](?:(?P<oq>quarter)|half)(?![a-z])
+        (?![ ]of[ ](?:the|this|that|last|next|each|a)[ ](?:month|week|decade|century|day)(?![a-z]))  # of the month
+        {_yearspec("o")}(?P<K_ord>)
   | first[ ](?P<fn>\d{{1,2}}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ ]
         (?:(?P<fm>months)|quarters)(?![a-z]){_yearspec("f")}(?P<K_firstn>)
   | (?:final|last)[ ](?P<ln>three|six|3|6)[ ]months[ ](?:of|in)[ ](?P<ly>{_Y4})(?P<K_lastn>)

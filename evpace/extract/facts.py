@@ -785,6 +785,11 @@ class DocumentReader:
                     break
         return out
 
+    def _range_end(self, n: NumberMatch) -> int:
+        """End of the range ``n`` opens ("6,000 and 8,000"), else of ``n``."""
+        m = C.RANGE_TAIL.match(self.low_text, n.end)
+        return m.end() if m else n.end
+
     def _ranges(self, volumes: list[NumberMatch]) -> dict[int, NumberMatch]:
         """Second figure of "between X and Y" / "X to Y" -> the first."""
         out = {}
@@ -1090,7 +1095,8 @@ class DocumentReader:
         if kind != "actual" and d is not None and scope in ("month", "quarter") and (
                 C.THIS_PERIOD.fullmatch(d.text.lower()) and C.METRIC_NOUN_BEFORE.search(
                     self.low_text[max(0, d.start - 20):d.start])
-                or 0 <= d.start - n.end <= 25 and C.UNIT_THEN_IN.fullmatch(self.low_text[n.end:d.start])
+                or 0 <= d.start - self._range_end(n) <= 25 and C.UNIT_THEN_IN.fullmatch(
+                    self.low_text[self._range_end(n):d.start])  # "between 6,000 and 8,000 vehicles this month"
                 or C.FORECAST_FOR.search(self.low_text, max(0, d.start - 30), d.start)  # "forecast for January"
                 or clause[0] <= d.start and d.end <= n.start and C.METRIC_NOUN_AFTER.match(
                     self.low_text[d.end:d.end + 25])):  # "expect June deliveries to come in at around 11,000"
