@@ -1022,3 +1022,17 @@ def test_half_of_the_month_is_no_half_year_and_a_forecast_range_for_this_month_i
                 "Analysts expect it to deliver between 6,000 and 8,000 vehicles this month.", published="2022-05-16")
     assert [f[2:5] for f in got] == [("month", "2022-04", 5074.0), ("month", "2022-05", 6000.0),
                                      ("month", "2022-05", 8000.0)]
+
+
+def test_the_quarter_as_subject_and_a_cause_after_the_figure():
+    got = facts("Li Auto handed over 36,300 vehicles in June. The quarter still grew 19.6% QoQ to 111,000, thanks to "
+                "a strong April and May.", published="2025-07-02")
+    assert [f[2:5] for f in got] == [("month", "2025-06", 36300.0), ("quarter", "2025-Q2", 111000.0),
+                                     ("quarter", "2025-Q2", 19.6)]
+
+
+def test_the_maker_talked_about_named_again_later_in_the_sentence_keeps_the_figure():
+    got = facts("NIO began deliveries in 2018. By the end of March 2019 the cumulative count stood at 15,337, and "
+                "in the whole of 2019 NIO delivered 20,565 vehicles.", published="2022-05-16")
+    assert [f[:5] for f in got] == [("nio", "deliveries", "cumulative", "2019-03", 15337.0),
+                                    ("nio", "deliveries", "year", "2019", 20565.0)]

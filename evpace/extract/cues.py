@@ -286,7 +286,9 @@ LABELLED_BEFORE = re.compile(r"[(（]\s*[^()（）]{1,12}[:：]\s*(?:about|aroun
 PRIOR_YEAR_LABEL = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?\(\s*((?:19|20)\d\d)\s*[:：]")
 ALONE_BEFORE = re.compile(r"\b(?:in|during|for)\s+[\w.]+(?:\s+\d{4})?\s+alone\b[^.;]*$")  # "In December alone it ..."
 THE_QUARTER = re.compile(r"\b(?:(?:for|in|during|over) the quarter\b(?!\s+(?:to|ended|ending|through|ahead|before|"
-                         r"after))|the quarter(?= as a whole))")
+                         r"after))|the quarter(?= as a whole))|"
+                         r"^\W*the quarter(?:'s|’s)?(?!\s+(?:to|ended|ending|through|ahead|before|after)\b)(?=\s)")
+# ("The quarter still grew 19.6% to 111k": the quarter of the month just reported)
 ORDERS_ONLY = re.compile(r"\borders\b|bookings|reservations")  # "7X orders look healthy": an aside, no new metric
 TIMESTAMP_LEAD = re.compile(r"\W*(?:[01]?\d|2[0-3])[:.][0-5]\d\b")  # "**13:30** Zeekr delivered ..."
 BRANDS_AFTER = re.compile(r"\W*(?:brands?|marques?)\b")
@@ -330,6 +332,8 @@ CLAUSE_OPENING_DATE = re.compile(r"(?:,\s*(?:and|but|while|whereas)|;)\s*(?:in|d
 NO_CLAUSE_BREAK = re.compile(r"[^;.]*")
 RATIO_TO = re.compile(r"[\s,]*(?:again[\s,]*)?(?:to|at|reaching|hitting)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|"
                       r"almost\s+|more than\s+|over\s+)?")
+CAUSE_BETWEEN_FIGURE_DATE = re.compile(r"\b(?:thanks to|helped by|driven by|because of|due to|on the back of|"
+                                       r"boosted by|owing to|dragged down by|weighed down by)\b")
 DATE_THEN_FIGURE = re.compile(r"\s*(?:as a whole\s+)?(?:to|at|of|was|were|stood at|came to|reached|hit|totall?ed)\s+"
                               r"(?:only\s+|"
                               r"just\s+)?(?:about\s+|around\s+|roughly\s+|nearly\s+|more than\s+|over\s+)?")

@@ -678,6 +678,8 @@ class DocumentReader:
                 return g if g < 0 else g + 10  # (a date before the figure counts a little further away)
             if any(o.start > d.end and self._heads(d, o) for o in nums):
                 return -1  # "37,508, bringing fourth-quarter volume to 116,249": Q4 is the later figure's
+            if C.CAUSE_BETWEEN_FIGURE_DATE.search(self.low_text, n.end, d.start):
+                return -1  # "grew to 111k, thanks to a strong April and May": the months are a cause
             if C.CLAUSE_OPENING_DATE.search(self.low_text, n.end, d.start) and any(
                     d.end < o.start <= d.end + 80 and not C.CLAUSE_BREAK.search(self.low_text, d.end, o.start)
                     and C.NO_CLAUSE_BREAK.fullmatch(self.low_text, d.end, o.start) for o in nums):
@@ -884,9 +886,12 @@ class DocumentReader:
         if before_any:
             return before_any[-1]
         sent_head = self.low_text[sent.start:n.start]
+        current = self._subject_for(sent_head)
         if ms and not C.SUBJECT_LEAD.match(sent_head) and not all(self._in_since(m, sent) or self._aside_model(m)
-                                                                  for m in ms):
-            return None  # (a maker named only in "counting from the first SU7 handover" is not another subject)
+                                                                  for m in ms) and not (
+                current is not None and all(m.entity_id == current.entity_id for m in ms)):
+            return None  # (a maker named only in "counting from the first SU7 handover" is not another subject;
+            # the maker talked about, named again later in the sentence, is: "the count stood at 15,337, and NIO")
         if C.GENERIC_SUBJECT.search(sent_head) and not C.SUBJECT_REF.search(sent_head):
             return None
         return self._subject_for(sent_head)
