@@ -184,3 +184,10 @@ def test_paragraph_offsets_and_order() -> None:
         ("first 11 months of 2025", "2025-01/2025-11"), ("2026", "2026"),
     ]
     assert [d.start for d in found] == sorted(d.start for d in found)
+
+
+def test_through_a_month_is_the_year_to_date():
+    got = [(d.text, d.period, d.precision) for d in find_dates("240k delivered through July", dt.date(2024, 8, 5))]
+    assert got == [("through July", "2024-01/2024-07", "ytd")]
+    got = [(d.text, d.period, d.precision) for d in find_dates("from April through July", dt.date(2024, 8, 5))]
+    assert got == [("April through July", "2024-04/2024-07", "range")]

@@ -1036,3 +1036,19 @@ def test_the_maker_talked_about_named_again_later_in_the_sentence_keeps_the_figu
                 "in the whole of 2019 NIO delivered 20,565 vehicles.", published="2022-05-16")
     assert [f[:5] for f in got] == [("nio", "deliveries", "cumulative", "2019-03", 15337.0),
                                     ("nio", "deliveries", "year", "2019", 20565.0)]
+
+
+def test_a_newsletter_on_target_progress():
+    got = facts("Readers asked whether Li Auto can still hit its number.\n\n**TL;DR:** 240k delivered through "
+                "July.\n\nLi Auto went into 2024 aiming for 800,000 deliveries. In "
+                "March it cut that to a range of 560,000 to 640,000 vehicles. It delivered 51,000 cars in July. To "
+                "reach 560,000, Li Auto needs roughly 320,000 more deliveries from August to December, or about "
+                "64,000 a month. My other bet is that it crosses one million cumulative deliveries in October.",
+                published="2024-08-05")
+    assert [f[2:8] for f in got] == [
+        ("ytd", "2024-01/2024-07", 240000.0, "vehicles", "exact", "actual"),
+        ("year", "2024", 800000.0, "vehicles", "exact", "target"),
+        ("year", "2024", 560000.0, "vehicles", "lower", "target"),
+        ("year", "2024", 640000.0, "vehicles", "upper", "target"),
+        ("month", "2024-07", 51000.0, "vehicles", "exact", "actual"),
+        ("cumulative", "2024-10", 1000000.0, "vehicles", "lower", "expected")]

@@ -32,6 +32,7 @@ TARGET = re.compile(r"target\w*|\bgoals?\b|\baim(?:s|ed|ing)?\b|\bplans?\b|\bpla
 EXPECTED = re.compile(r"\bexpect\w*|pencil\w* in|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|on course|"
                       r"\bconsensus\b|\bthe street\b|\bstreet (?:was at|had|saw|expected)\b|\bwhisper\w*|"
                       r"on pace|poised to|head(?:ed|ing) for|\bmy guess\b|\bpreviews?\b|\bi (?:expect|reckon|think)\b|"
+                      r"\b(?:my|our) (?:other |main |next )?bet\b|\bi bet\b|"
                       r"\bwould\b|\bcould\b|"
                       r"\bwill\b|likely|anticipat\w*|\bpredict\w*|预计|有望")
 CONDITIONAL = re.compile(r"\bwould\b|\bcould\b|\bwill\b|\bmight\b")
@@ -489,6 +490,9 @@ CONDITIONAL_SENTENCE = re.compile(r"\W*(?:if|were (?:it|they|[\w-]+) to|had (?:i
                                   r"imagine)\b")
 TOLD_IN_PASSING = re.compile(r"\b(?:the|its)\s+$")  # "given the 48,135 it delivered in December"
 TOLD_AFTER = re.compile(r"\s+" + OWN_VERB)
+# "To reach 560,000, Li Auto needs ...": a goal the sentence reasons towards, not a figure it reports
+PURPOSE_BEFORE = re.compile(r"^\W*(?:and\s+)?to (?:reach|hit|meet|get to|achieve|make|clear|cross|beat|top)\s+"
+                            r"(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?$")
 HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deliver|sell|average)|would have to|"
                           r"required to|requires?\s+(?:\w+\s+){0,4}$|\bneed(?:s|ing)?\s+(?:\w+\s+){0,3}$|"
                           r"\bto average\s+(?:\w+\s+){0,2}$|"

@@ -123,6 +123,7 @@ _WORD_BODY = rf"""(?:
   | first[ ](?P<fn>\d{{1,2}}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[ ]
         (?:(?P<fm>months)|quarters)(?![a-z]){_yearspec("f")}(?P<K_firstn>)
   | (?:final|last)[ ](?P<ln>three|six|3|6)[ ]months[ ](?:of|in)[ ](?P<ly>{_Y4})(?P<K_lastn>)
+  | (?:through|thru)[ ](?P<tm>{_MON})(?![a-z]){_yearspec("t")}(?P<K_thru>)
   | {_YTD_FIRST}(?![a-z])(?P<K_ytd>)
   | {_REL_FIRST}[ ](?P<ru>year|month|quarter)(?![a-z])(?P<K_rel>)
   | {_by_first({"t": "oday", "y": "esterday"})}(?![a-z])(?P<K_day>)
@@ -318,6 +319,13 @@ def _word_date(m: re.Match[str], low: str, text: str, pub: dt.date | None, ctx: 
         return s, e, f"{y}-H2" if six else f"{y}-Q4", "half" if six else "quarter", False, None
     if kind == "K_ytd":
         return s, e, _ytd(pub, int(m.group("gy")) if m.group("gy") else None), "ytd", True, None
+    if kind == "K_thru":  # "240k delivered through July": the year to the end of July
+        if not text[m.start("tm") - 1].isupper():
+            return None
+        mo = _MONTHS[m.group("tm")[:3]]
+        y, rel, given = _spec_year(m, "t", pub)
+        period, prec = _range(y if given else _year_for(mo, pub, ctx), 1, mo)
+        return s, e, period, prec, rel, None
     if kind == "K_rel":
         word, unit = low[s:s + 8].split(" ", 1)[0], m.group("ru")
         delta = -1 if word in ("last", "previous", "prior") else 1 if word in ("next", "coming") else 0

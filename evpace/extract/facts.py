@@ -406,6 +406,9 @@ class DocumentReader:
             if f is None:
                 continue
             if n.start in ranges or any(r is n for r in ranges.values()):
+                if f.kind == "actual" and f.scope in ("month", "day") and f.period[:4].isdigit():
+                    f = replace(f, scope="year", period=f.period[:4])  # "In March it cut that to a range of ...":
+                    # the month the range was set, not the period it is for
                 f = replace(f, bound=("upper" if first else "lower") if f.bound == "exact" else f.bound,
                             kind="target" if f.kind == "actual" else f.kind)
                 if first:
@@ -414,6 +417,10 @@ class DocumentReader:
                         f = replace(f, scope=lead.scope, period=lead.period, kind=lead.kind, metric=lead.metric)
             if f.kind == "actual" and getattr(d, "relative", False) and self.published and not C.NOW.search(low):
                 f = replace(f, period=_ended_by(f.period, f.scope, self.published))  # what happened has happened
+            elif f.kind != "actual" and getattr(d, "relative", False) and self.published and re.fullmatch(
+                    r"\d{4}-\d{2}", f.period) and f.period < self.published.strftime("%Y-%m") and d.text[:1].isupper():
+                f = replace(f, period=f"{int(f.period[:4]) + 1}{f.period[4:]}")  # "crosses 1 million in October":
+                # the coming October
             facts.append(f)
         pranges = self._ranges(percents)
         presp = self._respectively(low, ms, percents)
@@ -532,7 +539,8 @@ class DocumentReader:
             if hypothetical and not (before.endswith("its ") or C.TOLD_IN_PASSING.search(before) and C.TOLD_AFTER.match(
                     self.low_text, n.end)):
                 continue  # "Were it to repeat April's volume, it would finish on roughly 753,000"
-            if C.HYPOTHETICAL.search(before[-30:]) or C.CARRY_BEFORE.search(before) or C.WOULD_TAKE.search(
+            if C.HYPOTHETICAL.search(before[-30:]) or C.CARRY_BEFORE.search(before) or (
+                    n.start - sent.start < 45 and C.PURPOSE_BEFORE.search(before)) or C.WOULD_TAKE.search(
                     self.low_text, max(sent.start, n.start - 80), n.start) or (
                     "impl" in wide and C.IMPLIED.search(wide)) or (
                     "recall" in wide and C.RECALL.search(wide)):
@@ -550,7 +558,8 @@ class DocumentReader:
                 continue  # "capacity of 300,000", "200,000 cars a year" (not "48,740 a year ago")
             wide = self.low_text[max(sent.start, n.start - 110):n.start]
             if C.GAP_AFTER.match(self.low_text, n.end) or C.PER_DAY_AFTER.match(self.low_text, n.end) or \
-                    C.PER_MONTH_AFTER.match(self.low_text, n.end) and C.AVERAGE_BEFORE.search(wide) or \
+                    C.PER_MONTH_AFTER.match(self.low_text, n.end) and (
+                        C.AVERAGE_BEFORE.search(wide) or C.HYPOTHETICAL.search(wide)) or \
                     C.OUR_ARITHMETIC.search(wide):
                 continue  # "55,775 vehicles short of that mark"; "an average of about 8,270 units a month"
             volumes.append(n)
