@@ -1052,3 +1052,15 @@ def test_a_newsletter_on_target_progress():
         ("year", "2024", 640000.0, "vehicles", "upper", "target"),
         ("month", "2024-07", 51000.0, "vehicles", "exact", "actual"),
         ("cumulative", "2024-10", 1000000.0, "vehicles", "lower", "expected")]
+
+
+def test_the_base_of_a_year_to_date_figure_is_the_same_months_of_its_year():
+    got = facts("XPeng has delivered 204,004 cars since January, 12.8% fewer than the 233,906 it had handed over by "
+                "the end of July last year.", published="2026-08-03")
+    assert ("ytd", "2025-01/2025-07", 233906.0) in [f[2:5] for f in got]
+    got = facts("Year to date, Li Auto has delivered 239,981 vehicles. That's 38.5% more than the 173,251 it had "
+                "managed by the end of July 2023. As of the end of July its deliveries since launch stood at more "
+                "than 870,000.", published="2024-08-05")
+    assert [f[2:5] for f in got if f[5] == "vehicles"] == [
+        ("ytd", "2024-01/2024-07", 239981.0), ("ytd", "2023-01/2023-07", 173251.0),
+        ("cumulative", "2024-07", 870000.0)]

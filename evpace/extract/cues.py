@@ -426,6 +426,8 @@ QUARTER_TO = re.compile(r"(?:three months|quarter) (?:to|ended|ending|through) (
                         r"april|may|june|july|august|september|october|november|december)")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
+THAN_THE = re.compile(r"(?:than|from|versus|vs\.?|compared (?:with|to))\s+(?:the|its|their)\s+$")
+THAT_IS = re.compile(r"\W*(?:that|this|it)(?:'s|’s| is| was)\b")
 COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|\bas in|(?<!handed )(?<!hands )(?<!hand )over|"
                            r"versus|vs\.?|compared (?:with|to)|against|level with|"
                            r"in line with|on a par with|on par with|similar to)\s+(?:the\s+|an?\s+(?:[a-z]+\s+)?)?"

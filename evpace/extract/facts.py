@@ -422,6 +422,16 @@ class DocumentReader:
                 f = replace(f, period=f"{int(f.period[:4]) + 1}{f.period[4:]}")  # "crosses 1 million in October":
                 # the coming October
             facts.append(f)
+        ytd = [f for f in facts if f.unit == "vehicles" and f.scope == "ytd" and f.kind == "actual"]
+        if not ytd and facts and C.THAT_IS.match(low):  # "Year to date, it has delivered 239,981. That's 38.5%
+            last = self.ctx.last.get(facts[0].entity_id)  # more than the 173,251 it had managed by the end of July"
+            ytd = [last] if last is not None and last.scope == "ytd" and last.kind == "actual" else []
+        for i, f in enumerate(facts) if ytd else ():
+            if f.unit == "vehicles" and f.scope == "cumulative" and re.fullmatch(r"\d{4}-\d{2}", f.period) and \
+                    f.start > ytd[0].end and C.THAN_THE.search(self.low_text, max(0, f.start - 25), f.start):
+                # "204,004 since January, 12.8% fewer than the 233,906 it had handed over by the end of July last
+                # year": the base of a year-to-date figure is the same months of its own year
+                facts[i] = replace(f, scope="ytd", period=f"{f.period[:4]}-01/{f.period}")
         pranges = self._ranges(percents)
         presp = self._respectively(low, ms, percents)
         for n in percents:
