@@ -1064,3 +1064,20 @@ def test_the_base_of_a_year_to_date_figure_is_the_same_months_of_its_year():
     assert [f[2:5] for f in got if f[5] == "vehicles"] == [
         ("ytd", "2024-01/2024-07", 239981.0), ("ytd", "2023-01/2023-07", 173251.0),
         ("cumulative", "2024-07", 870000.0)]
+
+
+def test_a_two_part_appositive_and_a_base_after_than_the():
+    got = facts("Harmony Intelligent Mobility, or HIMA, the group of brands that includes AITO, delivered 242,216 "
+                "vehicles in the first half. That was 18.7% more than the roughly 204,000 it handed over in the first "
+                "half of 2025. Li Auto delivered 193,472 cars over the same six months.", published="2026-07-02")
+    assert [f[:4] for f in got if f[5] == "vehicles"] == [
+        ("hima", "deliveries", "half", "2026-H1"), ("hima", "deliveries", "half", "2025-H1"),
+        ("li-auto", "deliveries", "half", "2026-H1")]
+
+
+def test_a_change_told_of_last_year_after_a_sentence_on_the_target_is_an_actual():
+    got = records("Leapmotor targets 1 million deliveries in 2026. The target is about 68% higher than the 596,555 "
+                  "vehicles the company delivered in 2025. Last year's deliveries were up 103% from 2024.",
+                  published="2026-01-05")
+    got = [(r["kind"], r["period"], r["change"]) for r in got if r["value"] == 103.0]
+    assert got == [("actual", "2025", "yoy")]

@@ -82,6 +82,9 @@ EXPORT_AFTER = re.compile(r"\s*(?:vehicles|units|cars|evs)?\s*(?:were\s+|was\s+)
 EXPORT_INCLUDED = re.compile(r"including (?:\w+ )?exports|incl\.? exports|exports included|"
                              r"of which[^.;]{0,40}(?:export|overseas|abroad)|含出口")
 APPOSITIVE = re.compile(r"(?:\s*\([^)]{1,20}\))?,((?:[^,.;]{3,120}?)),\s*(?:which\s+|who\s+)?(?:has\s+|had\s+)?[a-z]")
+VERB_IN_ASIDE = re.compile(r"\b(?:delivered|sold|produced|handed|reported|said|posted)\b")
+APPOSITIVES = (APPOSITIVE, re.compile(r"(?:\s*\([^)]{1,20}\))?,((?:[^,.;]{3,120}?),(?:[^,.;]{3,120}?)),\s*"
+                                      r"(?:which\s+|who\s+)?(?:has\s+|had\s+)?[a-z]"))
 THIS_PERIOD = re.compile(r"(?:this|next|the current|the coming) (?:month|quarter)")
 WHEN_AFTER_DATE = re.compile(r",?\s*(?:when|in which|during which)\s+(?:the company|it|they|"
                              r"(?:the\s+|its\s+)?[\w-]+)\s+(?:had\s+)?(?:delivered|"
@@ -226,6 +229,8 @@ COMPARISON_BEFORE = re.compile(r"(?:(?:more|less|fewer|greater|higher|lower|larg
 EARLIER_BEFORE = re.compile(r"\b(?:previous|prior|old|former) (?:peak|record|high|best)\b[^.;]{0,20}$|"
                             r"(?:\bfrom|\bversus|\bvs\.?|compared (?:with|to)|against)\s+(?:the\s+)?"
                             r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$|"
+                            r"(?:\bfrom|\bthan)\s+the\s+(?:roughly|about|around|nearly|almost|some|just over|just "
+                            r"under)\s+$|\bthan\s+the\s+$|"
                             r"\b(?:past|beat\w*|above|over|exceed\w*|surpass\w*|topp\w*)\s+[a-z]+(?:'s|’s)\s+$|"
                             r"(?:\bfrom|\bversus|\bvs\.?|compared (?:with|to)|against)\s+(?:the|its|their)\s+[\w-]+"
                             r"(?:\s+[\w-]+)?\s+(?:total|figure|tally|level|volume|result|count)\s+of\s+$")

@@ -937,12 +937,14 @@ class DocumentReader:
             return None
         first = ms[0]
         tail = self.text[first.end:n.start]
-        m = C.APPOSITIVE.match(tail)
-        if m is None or not any(first.end + m.start(1) <= x.start < first.end + m.end(1) for x in ms[1:]):
-            return None
-        if any(x.start >= first.end + m.end(1) for x in ms[1:] if x.end <= n.start):
-            return None
-        return first
+        for appositive in C.APPOSITIVES:  # one aside, or two ("Harmony Intelligent Mobility, or HIMA, the group
+            m = appositive.match(tail)    # that includes AITO, delivered")
+            if m is None or not any(first.end + m.start(1) <= x.start < first.end + m.end(1) for x in ms[1:]):
+                continue
+            if any(x.start >= first.end + m.end(1) for x in ms[1:] if x.end <= n.start):
+                continue
+            return first
+        return None
 
     def _in_since(self, m: Mention, sent: Sentence) -> bool:
         """Is the mention inside a "since ..." phrase (the start of a count, not its subject)?"""
@@ -1055,8 +1057,10 @@ class DocumentReader:
         if ")" in between:  # 'Li Auto Inc. ("Li Auto") (Nasdaq: LI), a leader in ...': the brackets are asides
             between = re.sub(r"^[^()]*\)|\([^()]*\)", lambda x: " " * len(x.group(0)), between)
         comma = between.find(",")
-        app = C.APPOSITIVE.match(self.text, m.end + comma, n.start) if 0 <= comma and (
-            comma <= 30 or not between[:comma].strip()) else None
+        app = None
+        if 0 <= comma and (comma <= 30 or not between[:comma].strip()):
+            apps = [a.match(self.text, m.end + comma, n.start) for a in C.APPOSITIVES]
+            app = next((a for a in apps[::-1] if a is not None and not C.VERB_IN_ASIDE.search(a.group(1))), apps[0])
         if app is not None:  # "HIMA, the Huawei-led alliance of brands, delivered": the appositive describes it
             between = between[:comma] + self.low_text[app.end(1) + 1:n.start]
         if C.MARKET.search(between) or (not ms and C.MARKET.search(low[:rel])) or (
@@ -1201,6 +1205,11 @@ class DocumentReader:
                      and C.PERIOD_OF_CHANGE.fullmatch(self.low_text[n.end:d.start])]  # "up 7% in April"
             if h is not None and near:
                 h = replace(h, scope=_scope_of(near[-1].precision), period=near[-1].period)
+                if h.kind != "actual" and not C.TARGET_CONTEXT.search(low[:rel]) and C.kind_of(
+                        low[:rel], low[rel:]) == "actual":  # "Last year's deliveries were up 103%", after a
+                    h = replace(h, kind="actual")          # sentence on the target: what happened last year
+                    own = C.nearest_keyword(C.METRIC_RES, low[:rel], rel)
+                    h = replace(h, metric=own) if own else h
         around = low[max(0, rel - 70):rel + len(n.text) + 60]
         change = C.change_of(around, min(rel, 70), h.period if h else "", h.scope if h else "")
         if not change:
