@@ -1081,3 +1081,14 @@ def test_a_change_told_of_last_year_after_a_sentence_on_the_target_is_an_actual(
                   published="2026-01-05")
     got = [(r["kind"], r["period"], r["change"]) for r in got if r["value"] == 103.0]
     assert got == [("actual", "2025", "yoy")]
+
+
+def test_a_target_tracker_reads_tallies_and_leaves_out_remainders():
+    got = facts("XPeng delivered 36,728 vehicles in November, down 12.6% from October's 42,013 but 18.9% higher than "
+                "a year earlier. That took its tally for the year to 391,937 and past its 380,000 target. Xiaomi "
+                "raised its goal to 400,000. That leaves 38,375 to go. NIO cannot close the gap of more than 162,000 "
+                "cars.", published="2025-12-02")
+    got = [(f[0], f[2], f[3], f[4]) for f in got]
+    assert ("xpeng", "month", "2025-11", 18.9) in got
+    assert ("xpeng", "ytd", "2025-01/2025-11", 391937.0) in got
+    assert not [f for f in got if f[3] in (38375.0, 162000.0)]

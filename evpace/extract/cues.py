@@ -246,8 +246,13 @@ FIGURE_JUST_BEFORE = re.compile(r"\d(?:[\d,.]*\d)?\s*(?:k|mn|m|million|thousand|
                                 r"deliveries)?\s*(?:(?:that\s+)?" + OWN_VERB + r"\s+)?(?:of\s+)?$")
 # "the previous year's 293,724"
 PREVIOUS_YEARS = re.compile(r"\b(?:the )?(?:previous|prior|preceding) year(?:'s|’s)\s+$")
-HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|(?<!handed )(?<!hand )(?<!hands )"
+HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|\bfrom\s+[a-z]+(?:'s|’s)\s+(?:record\s+)?$|"
+                       r"(?<!handed )(?<!hand )(?<!hands )"
                        r"(?<!turned )\bover\s+(?:the\s+)?$")  # what a change is measured from
+# "That leaves 38,375 to go", "close the gap of more than 162,000 cars": what is left, not a volume
+REMAINDER_BEFORE = re.compile(r"(?:\bleav(?:es|e|ing)|\bgap of|\bshortfall of|\bdeficit of)\s+(?:(?:about|around|"
+                              r"roughly|nearly|just|only|more than|less than|over|some|a further|another)\s+)*$")
+REMAINDER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s*(?:(?:still\s+)?to go\b|left to\b)")
 GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of)\b")
 # "The top of that range would take the full-year total to about 162,000": our arithmetic, not a figure
 WOULD_TAKE = re.compile(r"\bwould (?:take|bring|lift|push)\b[^.;]{0,50}(?<!close )\bto\s+(?:about\s+|around\s+|"

@@ -415,6 +415,11 @@ class DocumentReader:
                     lead = next((x for x in facts if x.start == first.start), None)
                     if lead:
                         f = replace(f, scope=lead.scope, period=lead.period, kind=lead.kind, metric=lead.metric)
+            if f.kind == "actual" and f.scope == "year" and self.published and f.period == str(
+                    self.published.year) and isinstance(d, _Pseudo) and d.text.lower() == "for the year":
+                end = self._ytd_end()  # "That took its tally for the year to 391,937" in early December: the
+                if end and end[:4] == f.period:  # year so far
+                    f = replace(f, scope="ytd", period=f"{end[:4]}-01/{end}")
             if f.kind == "actual" and getattr(d, "relative", False) and self.published and not C.NOW.search(low):
                 f = replace(f, period=_ended_by(f.period, f.scope, self.published))  # what happened has happened
             elif f.kind != "actual" and getattr(d, "relative", False) and self.published and re.fullmatch(
@@ -568,6 +573,7 @@ class DocumentReader:
                 continue  # "capacity of 300,000", "200,000 cars a year" (not "48,740 a year ago")
             wide = self.low_text[max(sent.start, n.start - 110):n.start]
             if C.GAP_AFTER.match(self.low_text, n.end) or C.PER_DAY_AFTER.match(self.low_text, n.end) or \
+                    C.REMAINDER_BEFORE.search(before) or C.REMAINDER_AFTER.match(self.low_text, n.end) or \
                     C.PER_MONTH_AFTER.match(self.low_text, n.end) and (
                         C.AVERAGE_BEFORE.search(wide) or C.HYPOTHETICAL.search(wide)) or \
                     C.OUR_ARITHMETIC.search(wide):
