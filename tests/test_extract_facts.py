@@ -1092,3 +1092,16 @@ def test_a_target_tracker_reads_tallies_and_leaves_out_remainders():
     assert ("xpeng", "month", "2025-11", 18.9) in got
     assert ("xpeng", "ytd", "2025-01/2025-11", 391937.0) in got
     assert not [f for f in got if f[3] in (38375.0, 162000.0)]
+
+
+def test_a_change_cue_leading_into_its_figure_and_a_streak_of_a_known_month():
+    got = records("In June 2026, ZEEKR achieved deliveries of 35,169 units, a year-on-year growth of 110.6% and a "
+                  "month-on-month growth of 2.3%. The monthly deliveries have exceeded 30,000 units for three "
+                  "consecutive months.\n\n- Q2 deliveries: 101,333 units, YoY +105.4%, QoQ +31.5%",
+                  published="2026-07-01")
+    assert {r["value"]: r["change"] for r in got if r["unit"] == "percent"} == {
+        110.6: "yoy", 2.3: "mom", 105.4: "yoy", 31.5: "qoq"}
+    assert 30000.0 not in [r["value"] for r in got]
+    got = facts("Xiaomi said deliveries exceeded 40,000 in October for the second month in a row.",
+                published="2025-11-01")
+    assert [f[3:7] for f in got] == [("2025-10", 40000.0, "vehicles", "lower")]  # no exact figure: a fact

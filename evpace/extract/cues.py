@@ -253,6 +253,7 @@ HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|\bfrom\
 REMAINDER_BEFORE = re.compile(r"(?:\bleav(?:es|e|ing)|\bgap of|\bshortfall of|\bdeficit of)\s+(?:(?:about|around|"
                               r"roughly|nearly|just|only|more than|less than|over|some|a further|another)\s+)*$")
 REMAINDER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s*(?:(?:still\s+)?to go\b|left to\b)")
+STREAK = re.compile(r"\b(?:consecutive|straight|successive)\s+months?\b|\bmonths?\s+in\s+a\s+row\b")
 GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of)\b")
 # "The top of that range would take the full-year total to about 162,000": our arithmetic, not a figure
 WOULD_TAKE = re.compile(r"\bwould (?:take|bring|lift|push)\b[^.;]{0,50}(?<!close )\bto\s+(?:about\s+|around\s+|"
@@ -455,6 +456,11 @@ BASE_MONTH_AFTER = re.compile(r"^[^.;%]{0,12}?(?:from|than|compared (?:with|to)|
 
 
 ZH_CHANGE_BEFORE = re.compile(r"(?:同比|环比)(?:增长|增加|上升|提升|下降|下滑|减少|增|降|涨|跌)?\s*$")
+# "a year-on-year growth of 110.6%", "YoY +110.6%": the cue leads straight into its figure
+EN_CHANGE_BEFORE = re.compile(r"(?P<cue>year[\s-](?:on|over)[\s-]year|\byoy|\by/y|month[\s-](?:on|over)[\s-]month|"
+                              r"\bmom|\bm/m|quarter[\s-](?:on|over)[\s-]quarter|\bqoq|\bq/q)\s*(?::\s*|(?:growth|"
+                              r"increase|decrease|decline|rise|drop|fall|gain|jump)\s+(?:of\s+)?(?:about\s+|around\s+|"
+                              r"nearly\s+|roughly\s+)?)?[+-]?$")
 
 
 def change_of(around: str, pos: int, host_period: str = "", host_scope: str = "") -> str:
@@ -465,6 +471,10 @@ def change_of(around: str, pos: int, host_period: str = "", host_scope: str = ""
     zh = ZH_CHANGE_BEFORE.search(around[max(0, pos - 8):pos])
     if zh:  # "同比增长62.9%，环比增长7.7%": in Chinese the cue comes right before its figure
         return "yoy" if zh.group(0).startswith("同比") else "qoq" if host_scope == "quarter" else "mom"
+    en = EN_CHANGE_BEFORE.search(around[max(0, pos - 45):pos])
+    if en:
+        cue = en.group("cue")
+        return "yoy" if cue[0] == "y" else "qoq" if cue[0] == "q" or host_scope == "quarter" else "mom"
     figure = re.match(r"[+-]?[\d.,]+\s*(?:%|percent|per cent)?", around[pos:])
     if BASE_MONTH_AFTER.match(around[pos + (figure.end() if figure else 0):]):
         return "mom"  # "down 44.2% from the 18,012 it delivered in December"

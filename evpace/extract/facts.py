@@ -415,6 +415,11 @@ class DocumentReader:
                     lead = next((x for x in facts if x.start == first.start), None)
                     if lead:
                         f = replace(f, scope=lead.scope, period=lead.period, kind=lead.kind, metric=lead.metric)
+            if f.bound in ("lower", "upper") and f.kind == "actual" and C.STREAK.search(low) and any(
+                    h.period == f.period and h.scope == f.scope and h.bound == "exact" and h.unit == "vehicles"
+                    for h in (*self.ctx.history.get(f.entity_id, ()), *facts)):
+                continue  # "deliveries have exceeded 30,000 for three consecutive months" after June's 35,169:
+                # a streak told of a month whose figure is known, not a figure of its own
             if f.kind == "actual" and f.scope == "year" and self.published and f.period == str(
                     self.published.year) and isinstance(d, _Pseudo) and d.text.lower() == "for the year":
                 end = self._ytd_end()  # "That took its tally for the year to 391,937" in early December: the
