@@ -1105,3 +1105,17 @@ def test_a_change_cue_leading_into_its_figure_and_a_streak_of_a_known_month():
     got = facts("Xiaomi said deliveries exceeded 40,000 in October for the second month in a row.",
                 published="2025-11-01")
     assert [f[3:7] for f in got] == [("2025-10", 40000.0, "vehicles", "lower")]  # no exact figure: a fact
+
+
+def test_a_results_story_reads_quarter_ranges_model_breakdowns_and_own_years():
+    got = records("Xiaomi delivered 108,796 cars in the third quarter. Deliveries in the July-to-September period rose "
+                  "173.4% from a year earlier. Through the first nine months the company delivered 266,722 cars, "
+                  "almost double the 139,471 it handed over in the whole of 2024. The YU7 accounted for 33,662 of "
+                  "October's deliveries and the SU7 for the remaining 14,992. That put deliveries for January to "
+                  "October at 315,376. By our arithmetic, reaching the goal requires about 84,600 more deliveries, or "
+                  "roughly 42,300 a month.", published="2025-11-18")
+    got = {r["value"]: (r["entity_id"], r["scope"], r["period"]) for r in got}
+    assert got[173.4] == ("xiaomi", "quarter", "2025-Q3")
+    assert got[139471.0] == ("xiaomi", "year", "2024")
+    assert got[315376.0] == ("xiaomi", "ytd", "2025-01/2025-10")
+    assert 42300.0 not in got and 84600.0 not in got

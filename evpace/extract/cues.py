@@ -262,6 +262,8 @@ PER_DAY_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:a|per) day\b")  # "about 2
 PER_MONTH_AFTER = re.compile(r"\s*(?:cars|vehicles|units|deliveries)? ?(?:a|per) month\b")
 AVERAGE_BEFORE = re.compile(r"\baverag\w*\b[^.;]{0,80}$")
 # "Our tally of the five start-ups comes to a little over 916,000": the writer's own sum, not a reported figure
+OUR_ARITHMETIC_LEAD = re.compile(r"\W*(?:by|on|according to) (?:our|my) (?:own )?(?:arithmetic|count|calculations?|"
+                                 r"reckoning|maths?)\b")  # "By our arithmetic, reaching the new goal requires ..."
 OUR_ARITHMETIC = re.compile(r"\bour (?:own )?(?:tally|count|calculations?|arithmetic|sum)\b[^.;]{0,90}$")
 PER_YEAR_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) year(?! (?:ago|earlier|before))")
 # "a rise of 70% on 2023", "44.5% on the same period of 2024"

@@ -320,7 +320,9 @@ class DocumentReader:
         first = self._qualified(first, sent)  # "Shipments from Tesla's Shanghai factory ...": Tesla China
         self.ctx.subject = first
         lead = ms[0].start - sent.start < 25 and not C.BREAKDOWN_START.match(self.low_text[sent.start:sent.end])
-        self.ctx.subject_had_facts = lead and any(f.entity_id == first.entity_id for f in out)
+        models = {m.entity_id for m in ms if m.kind == "model"}
+        self.ctx.subject_had_facts = lead and any(f.entity_id == first.entity_id for f in out) and len(models) < 2
+        # ("The YU7 accounted for 33,662 of those and the SU7 for 14,992": a breakdown, not a new subject)
         orgs = [m for m in named if m.kind != "model"]
         if orgs:
             org = self._qualified(orgs[0] if orgs[0].start - sent.start < 40 else orgs[-1], sent)
@@ -581,7 +583,8 @@ class DocumentReader:
                     C.REMAINDER_BEFORE.search(before) or C.REMAINDER_AFTER.match(self.low_text, n.end) or \
                     C.PER_MONTH_AFTER.match(self.low_text, n.end) and (
                         C.AVERAGE_BEFORE.search(wide) or C.HYPOTHETICAL.search(wide)) or \
-                    C.OUR_ARITHMETIC.search(wide):
+                    C.OUR_ARITHMETIC.search(wide) or C.PER_MONTH_AFTER.match(self.low_text, n.end) and \
+                    C.OUR_ARITHMETIC_LEAD.match(self.low_text, sent.start, n.start):
                 continue  # "55,775 vehicles short of that mark"; "an average of about 8,270 units a month"
             volumes.append(n)
         return volumes, percents, others
@@ -996,6 +999,9 @@ class DocumentReader:
             prec, period = d.precision, d.period or ""
             if prec in ("ytd", "range"):
                 return _range_scope(period)
+            if ytd and prec == "year" and d.start > n.start and not d.relative:
+                ytd = False  # "in the first nine months ... almost double the 139,471 it handed over in the whole
+                # of 2024": the figure's own year, after it
             if ytd:
                 end = period[:7] if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", period) else self._ytd_end()
                 return ("ytd", f"{end[:4]}-01/{end}") if end else ("ytd", "")
@@ -1215,7 +1221,9 @@ class DocumentReader:
             near += [d for d in ds if d.period and 0 <= d.start - n.end <= 40 and d.precision != "day"
                      and C.PERIOD_OF_CHANGE.fullmatch(self.low_text[n.end:d.start])]  # "up 7% in April"
             if h is not None and near:
-                h = replace(h, scope=_scope_of(near[-1].precision), period=near[-1].period)
+                scope, period = (_range_scope(near[-1].period) if near[-1].precision in ("ytd", "range")
+                                 else (_scope_of(near[-1].precision), near[-1].period))  # "the July-to-September
+                h = replace(h, scope=scope, period=period)                          # period rose 173.4%": Q3
                 if h.kind != "actual" and not C.TARGET_CONTEXT.search(low[:rel]) and C.kind_of(
                         low[:rel], low[rel:]) == "actual":  # "Last year's deliveries were up 103%", after a
                     h = replace(h, kind="actual")          # sentence on the target: what happened last year
