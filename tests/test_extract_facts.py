@@ -1119,3 +1119,9 @@ def test_a_results_story_reads_quarter_ranges_model_breakdowns_and_own_years():
     assert got[139471.0] == ("xiaomi", "year", "2024")
     assert got[315376.0] == ("xiaomi", "ytd", "2025-01/2025-10")
     assert 42300.0 not in got and 84600.0 not in got
+
+
+def test_a_climb_from_month_to_month_gives_each_figure_its_month():
+    got = facts("Xiaomi's monthly deliveries climbed through the quarter, from 30,452 in July and 36,396 in August to "
+                "41,948 in September.", published="2025-11-18")
+    assert [f[3:5] for f in got] == [("2025-07", 30452.0), ("2025-08", 36396.0), ("2025-09", 41948.0)]

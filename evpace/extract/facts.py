@@ -709,7 +709,8 @@ class DocumentReader:
                 return -1  # "(2023: 947,742)": a labelled date is the figure's after its colon only
             if g < 0 or d.start < n.end:
                 return g if g < 0 else g + 10  # (a date before the figure counts a little further away)
-            if any(o.start > d.end and self._heads(d, o) for o in nums):
+            if any(o.start > d.end and self._heads(d, o) and not any(0 <= x.start - o.end <= 4 for x in ds)
+                   for o in nums):  # (not "from 30,452 in July and 36,396 in August to 41,948 in September")
                 return -1  # "37,508, bringing fourth-quarter volume to 116,249": Q4 is the later figure's
             if C.CAUSE_BETWEEN_FIGURE_DATE.search(self.low_text, n.end, d.start):
                 return -1  # "grew to 111k, thanks to a strong April and May": the months are a cause
