@@ -1125,3 +1125,9 @@ def test_a_climb_from_month_to_month_gives_each_figure_its_month():
     got = facts("Xiaomi's monthly deliveries climbed through the quarter, from 30,452 in July and 36,396 in August to "
                 "41,948 in September.", published="2025-11-18")
     assert [f[3:5] for f in got] == [("2025-07", 30452.0), ("2025-08", 36396.0), ("2025-09", 41948.0)]
+
+
+def test_a_base_handed_over_in_the_same_period_of_a_year():
+    got = facts("Xiaomi delivered 25,459 cars in June. First-half deliveries came to 157,926, more than five times "
+                "the 29,984 handed over in the same period of 2024.", published="2025-07-01")
+    assert ("half", "2024-H1", 29984.0) in [f[2:5] for f in got]

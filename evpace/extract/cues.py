@@ -243,7 +243,8 @@ YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:\w+ )?(?:month
 # "the 144,200 it delivered": a figure with its own verb after it; FIGURE_JUST_BEFORE: "the 58,513 of a year earlier"
 OWN_VERB = r"(?:it|they|the company)\s+(?:had\s+)?(?:delivered|sold|produced|built|handed over)\b"
 FIGURE_JUST_BEFORE = re.compile(r"\d(?:[\d,.]*\d)?\s*(?:k|mn|m|million|thousand|万)?\s*(?:units?|vehicles?|cars?|evs?|"
-                                r"deliveries)?\s*(?:(?:that\s+)?" + OWN_VERB + r"\s+)?(?:of\s+)?$")
+                                r"deliveries)?\s*(?:(?:that\s+)?" + OWN_VERB + r"\s+|(?:delivered|sold|handed over|"
+                                r"produced|built)\s+)?(?:of\s+)?$")
 # "the previous year's 293,724"
 PREVIOUS_YEARS = re.compile(r"\b(?:the )?(?:previous|prior|preceding) year(?:'s|’s)\s+$")
 HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|\bfrom\s+[a-z]+(?:'s|’s)\s+(?:record\s+)?$|"
