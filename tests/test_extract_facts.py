@@ -1131,3 +1131,12 @@ def test_a_base_handed_over_in_the_same_period_of_a_year():
     got = facts("Xiaomi delivered 25,459 cars in June. First-half deliveries came to 157,926, more than five times "
                 "the 29,984 handed over in the same period of 2024.", published="2025-07-01")
     assert ("half", "2024-H1", 29984.0) in [f[2:5] for f in got]
+
+
+def test_a_year_earlier_lead_and_a_list_of_months_after_a_figure():
+    got = facts("Xiaomi delivered 25,459 cars in June. Over the full first half Xiaomi delivered 157,926 cars. A year "
+                "earlier its first-half total had been 29,984, all of it delivered in April, May and June. Since that "
+                "first handover the company has delivered close to 300,000 vehicles in total. Its total for the year "
+                "so far is about 72,000 vehicles behind where it stood a year ago.", published="2025-07-01")
+    assert [f[2:5] for f in got] == [("month", "2025-06", 25459.0), ("half", "2025-H1", 157926.0),
+                                     ("half", "2024-H1", 29984.0), ("cumulative", "2025-06", 300000.0)]

@@ -91,8 +91,9 @@ WHEN_AFTER_DATE = re.compile(r",?\s*(?:when|in which|during which)\s+(?:the comp
                              r"handed over|sold|produced|built|shipped|reached|hit|came to|totall?ed|stood at|was|"
                              r"were)\b")
 CAUSE_BETWEEN = re.compile(r"\b(?:as|after|because|thanks to|helped by|led by|driven by|with|despite|on)\b")
-CUMULATIVE = re.compile(r"cumulativ\w*|all[\s-]time|to date|lifetime|since (?:its |the )?(?:launch|inception|"
-                        r"founding|start|debut|first|\w+ (?:went|go) on sale|deliveries (?:began|started))|"
+CUMULATIVE = re.compile(r"cumulativ\w*|all[\s-]time|to date|lifetime|since (?:its |the |that |their )?"
+                        r"(?:launch|inception|founding|start|debut|first|\w+ (?:went|go) on sale|"
+                        r"deliveries (?:began|started))|"
                         r"since (?:the company|it|the automaker|the brand) (?:began|started)|"
                         r"milestone|(?:million|000|万)\W+(?:\w+\W+)?mark\b|\bclub\b|累计|总计|第\S{1,12}台")
 FULL_YEAR = re.compile(r"(?:for|in|over) the (?:full|whole|entire) year|"
@@ -235,6 +236,10 @@ EARLIER_BEFORE = re.compile(r"\b(?:previous|prior|old|former) (?:peak|record|hig
                             r"(?:\bfrom|\bversus|\bvs\.?|compared (?:with|to)|against)\s+(?:the|its|their)\s+[\w-]+"
                             r"(?:\s+[\w-]+)?\s+(?:total|figure|tally|level|volume|result|count)\s+of\s+$")
 # ("from its 2024 total of 139,471"; "edging past October's 70,289": the figure it is compared with)
+MONTH_LIST_AFTER = re.compile(r"(?:,\s*|\s+and\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+                              r"(?:\s*,\s*|\s+and\s+)")
+YEAR_AGO_LEAD = re.compile(r"\W*(?:a year (?:earlier|ago|before)|twelve months (?:earlier|ago|before)|in the same "
+                           r"period (?:a year earlier|last year))\b")
 YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:\w+ )?(?:months?|quarter|period|half)(?: of| in)? "
                           r"(?:last year|the previous year|the prior year|a year (?:ago|earlier|before)|"
                           r"(?<=of |in )(?P<year>(?:19|20)\d\d)(?!\d))|"
@@ -255,7 +260,8 @@ REMAINDER_BEFORE = re.compile(r"(?:\bleav(?:es|e|ing)|\bgap of|\bshortfall of|\b
                               r"roughly|nearly|just|only|more than|less than|over|some|a further|another)\s+)*$")
 REMAINDER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s*(?:(?:still\s+)?to go\b|left to\b)")
 STREAK = re.compile(r"\b(?:consecutive|straight|successive)\s+months?\b|\bmonths?\s+in\s+a\s+row\b")
-GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of)\b")
+GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of|(?:behind|ahead of) (?:where|"
+                       r"its|the|last|a year))\b")
 # "The top of that range would take the full-year total to about 162,000": our arithmetic, not a figure
 WOULD_TAKE = re.compile(r"\bwould (?:take|bring|lift|push)\b[^.;]{0,50}(?<!close )\bto\s+(?:about\s+|around\s+|"
                         r"roughly\s+)?$")  # (a run rate that "would put annual output close to 600,000" is expected)

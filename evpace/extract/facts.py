@@ -625,6 +625,12 @@ class DocumentReader:
             q = _quarter_of(months[-1] if months else self.ctx.period)  # "For the quarter, ...": the month's quarter
             if q:
                 out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), q, "quarter"))
+        if C.YEAR_AGO_LEAD.match(low):  # "A year earlier its first-half total had been 29,984": the periods
+            for d in ds or ():            # the sentence names without a year are a year back
+                if d.relative and d.precision in ("month", "quarter", "half", "ytd") and d.period:
+                    back = _year_back(d.period)
+                    if back:
+                        out.append(_Pseudo(d.start, d.end, d.text, back, d.precision))
         # "22,093 units in the same month last year": a year back
         for m in C.YEAR_EARLIER.finditer(low) if "year" in low or "去年" in low or "same" in low else ():
             if not C.FIGURE_JUST_BEFORE.search(low, max(0, m.start() - 40), m.start()):
@@ -712,6 +718,9 @@ class DocumentReader:
             if any(o.start > d.end and self._heads(d, o) and not any(0 <= x.start - o.end <= 4 for x in ds)
                    for o in nums):  # (not "from 30,452 in July and 36,396 in August to 41,948 in September")
                 return -1  # "37,508, bringing fourth-quarter volume to 116,249": Q4 is the later figure's
+            if d.precision == "month" and C.MONTH_LIST_AFTER.match(self.low_text, d.end) and \
+                    "respectively" not in self.low_text[n.end:d.end + 60]:
+                return -1  # "29,984, all of it delivered in April, May and June": the months it spans
             if C.CAUSE_BETWEEN_FIGURE_DATE.search(self.low_text, n.end, d.start):
                 return -1  # "grew to 111k, thanks to a strong April and May": the months are a cause
             if C.CLAUSE_OPENING_DATE.search(self.low_text, n.end, d.start) and any(
