@@ -1140,3 +1140,16 @@ def test_a_year_earlier_lead_and_a_list_of_months_after_a_figure():
                 "so far is about 72,000 vehicles behind where it stood a year ago.", published="2025-07-01")
     assert [f[2:5] for f in got] == [("month", "2025-06", 25459.0), ("half", "2025-H1", 157926.0),
                                      ("half", "2024-H1", 29984.0), ("cumulative", "2025-06", 300000.0)]
+
+
+def test_a_ranking_entry_reads_ratios_bases_and_goals_of_the_year():
+    got = records("**4. XPeng — 429,445**\n\nXPeng delivered 429,445 cars in 2025. XPeng more than doubled its "
+                  "deliveries, a rise of 125.9%, and comfortably beat its 380,000 goal.\n\n**6. Li Auto — 406,343**\n\n"
+                  "Li Auto delivered 406,343 cars in 2025. Deliveries fell 18.8% from 500,508. HIMA delivered 589,000 "
+                  "cars, well below the one million it was reported to be aiming for. Together the makers delivered "
+                  "about 2.98 million vehicles, by our count.", published="2026-01-21")
+    got = {(r["value"], r["unit"]): (r["period"], r["kind"]) for r in got}
+    assert got[(2.0, "times")] == ("2025", "actual")
+    assert got[(500508.0, "vehicles")] == ("2024", "actual")
+    assert got[(1000000.0, "vehicles")] == ("2025", "target")
+    assert (2980000.0, "vehicles") not in got

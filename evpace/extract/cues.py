@@ -271,6 +271,8 @@ AVERAGE_BEFORE = re.compile(r"\baverag\w*\b[^.;]{0,80}$")
 # "Our tally of the five start-ups comes to a little over 916,000": the writer's own sum, not a reported figure
 OUR_ARITHMETIC_LEAD = re.compile(r"\W*(?:by|on|according to) (?:our|my) (?:own )?(?:arithmetic|count|calculations?|"
                                  r"reckoning|maths?)\b")  # "By our arithmetic, reaching the new goal requires ..."
+OUR_ARITHMETIC_AFTER = re.compile(r"[^.;]{0,40}?,\s*(?:by|on|according to) (?:our|my) (?:own )?(?:count|arithmetic|"
+                                  r"calculations?|reckoning|tally)\b")  # "about 2.98 million vehicles, by our count"
 OUR_ARITHMETIC = re.compile(r"\bour (?:own )?(?:tally|count|calculations?|arithmetic|sum)\b[^.;]{0,90}$")
 PER_YEAR_AFTER = re.compile(r"\s*(?:cars|vehicles|units)? ?(?:a|per) year(?! (?:ago|earlier|before))")
 # "a rise of 70% on 2023", "44.5% on the same period of 2024"
@@ -351,7 +353,9 @@ LABEL_GAP = re.compile(r"[:：]\s*(?:about|around|roughly|nearly|almost|over|mor
 # "293,724, and last year it nearly doubled again, to 596,555": a date opening the next clause is its figure's
 CLAUSE_OPENING_DATE = re.compile(r"(?:,\s*(?:and|but|while|whereas)|;)\s*(?:in|during|for|over|by)?\s*(?:the\s+)?$")
 NO_CLAUSE_BREAK = re.compile(r"[^;.]*")
-RATIO_TO = re.compile(r"[\s,]*(?:again[\s,]*)?(?:to|at|reaching|hitting)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|"
+RATIO_TO = re.compile(r"[\s,]*(?:(?:its|their|the)\s+)?(?:[\w-]+\s+)?(?:(?:deliveries|sales|volumes?|output|production|"
+                      r"figures?|totals?)[\s,]+)?(?:that\s+year[\s,]+)?"
+                      r"(?:again[\s,]*)?(?:to|at|reaching|hitting)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|"
                       r"almost\s+|more than\s+|over\s+)?")
 CAUSE_BETWEEN_FIGURE_DATE = re.compile(r"\b(?:thanks to|helped by|driven by|because of|due to|on the back of|"
                                        r"boosted by|owing to|dragged down by|weighed down by)\b")
@@ -427,6 +431,9 @@ TARGET_AFTER = re.compile(r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries|sal
                           r"pledged|guided)\b|^\s*[辆台]?的?(?:年度|全年)?(?:销量|交付)?目标|"
                           r"^\s*(?:(?:vehicles?|units?|cars?|evs?|deliveries)\s+)?(?:[\w'’-]+\s+){1,3}(?:had|has|have)\s+"
                           r"(?:\w+ly\s+)?(?:targeted|set|planned|aimed|promised|pledged|guided|budgeted)\b|"
+                          r"^\s*(?:(?:vehicles?|units?|cars?|evs?)\s+)?(?:it|they|the company|the group)\s+"
+                          r"(?:was|were|is|had been)\s+(?:reported|said|thought|understood)\s+to\s+be\s+"
+                          r"(?:aiming|targeting)\b|"
                           r"^\s*(?:(?:vehicles?|units?|cars?|evs?)\s+)?(?:to which|that|which)?\s*(?:[\w'’-]+\s+){0,3}"
                           r"(?:trimmed|cut|raised|lowered|revised|reduced|lifted)\s+(?:its|their|the)\s+(?:\w+\s+)?"
                           r"(?:goal|target|guidance|forecast)")

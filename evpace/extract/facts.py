@@ -583,7 +583,8 @@ class DocumentReader:
                     C.REMAINDER_BEFORE.search(before) or C.REMAINDER_AFTER.match(self.low_text, n.end) or \
                     C.PER_MONTH_AFTER.match(self.low_text, n.end) and (
                         C.AVERAGE_BEFORE.search(wide) or C.HYPOTHETICAL.search(wide)) or \
-                    C.OUR_ARITHMETIC.search(wide) or C.PER_MONTH_AFTER.match(self.low_text, n.end) and \
+                    C.OUR_ARITHMETIC.search(wide) or C.OUR_ARITHMETIC_AFTER.match(self.low_text, n.end) or \
+                    C.PER_MONTH_AFTER.match(self.low_text, n.end) and \
                     C.OUR_ARITHMETIC_LEAD.match(self.low_text, sent.start, n.start):
                 continue  # "55,775 vehicles short of that mark"; "an average of about 8,270 units a month"
             volumes.append(n)
@@ -651,7 +652,9 @@ class DocumentReader:
                 continue
             own = [d for d in [*(ds or ()), *out] if d.end <= sent.start + m.start() and d.period and (
                 d.precision == "year" or m.group("yoy") and d.precision in ("month", "quarter", "half", "ytd"))]
-            back = _year_back(own[-1].period) if own else ""
+            back = _year_back(own[-1].period) if own else _year_back(self.ctx.period) if (
+                self.ctx.scope == "year" and not ds) else ""  # ("Deliveries fell 18.8% from 500,508" in a
+            # section on last year)
             if back:
                 out.append(_Pseudo(at, sent.start + m.end("base"), "from", back, _precision_of_period(back)))
         if "year's" in low:  # "596,555 vehicles in 2025, more than double the previous year's 293,724"
@@ -1356,8 +1359,15 @@ class DocumentReader:
             [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id]
         base = vol[0] if vol and kind == "times" else vol[-1] if vol else self.ctx.last.get(ent.entity_id)
         if kind == "times":  # "..., and last year it nearly doubled again, to 596,555": the figure it doubled to
-            base = next((f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id
-                         and 0 <= f.start - n.end <= 30 and C.RATIO_TO.fullmatch(self.low_text, n.end, f.start)), base)
+            to = next((f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id
+                       and 0 <= f.start - n.end <= 30 and C.RATIO_TO.fullmatch(self.low_text, n.end, f.start)), None)
+            last = self.ctx.last.get(ent.entity_id)
+            if to is not None:
+                base = to
+            elif base is not None and last is not None and last.kind == "actual" and (
+                    base.kind != "actual" and base.start > n.end  # "more than doubled its deliveries, ... and beat
+                    or self._earlier_figure(base, None)):        # its 380,000 goal"; "tripled from its 2024 total of"
+                base = last
         if kind == "duration" and not vol:  # "the company got there 58 months after...": its latest milestone
             miles = [f for f in self.ctx.history.get(ent.entity_id, []) if f.scope == "cumulative"
                      and _milestone_value(f.value)]
