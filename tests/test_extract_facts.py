@@ -1153,3 +1153,17 @@ def test_a_ranking_entry_reads_ratios_bases_and_goals_of_the_year():
     assert got[(500508.0, "vehicles")] == ("2024", "actual")
     assert got[(1000000.0, "vehicles")] == ("2025", "target")
     assert (2980000.0, "vehicles") not in got
+
+
+def test_an_analysis_leaves_out_gaps_group_sums_and_shares_and_dates_bases():
+    got = records("In 2022 the four were separated by barely 22,000 cars. XPeng's deliveries grew just 17.3% in 2023, "
+                  "to 141,601 from 120,757. Li Auto delivered 376,030 cars in 2023. Growth slowed to 33.1% last "
+                  "year, but that still took the company to 500,508 handovers. By the end of 2024 Leapmotor "
+                  "had delivered close to 600,000 vehicles since it started, roughly level with XPeng. The four "
+                  "together delivered about 1.21 million cars last year. Li Auto accounted for about 41% of that, up "
+                  "from 27% two years earlier.", published="2025-01-16")
+    got = {(r["value"], r["unit"]): (r["entity_id"], r["period"]) for r in got}
+    assert got[(120757.0, "vehicles")] == ("xpeng", "2022")
+    assert got[(33.1, "percent")] == ("li-auto", "2024")
+    assert got[(600000.0, "vehicles")][0] == "leapmotor"
+    assert not {(22000.0, "vehicles"), (1210000.0, "vehicles"), (27.0, "percent")} & set(got)

@@ -106,6 +106,8 @@ MARKET = re.compile(r"\bmarket\b|\bindustry\b|nationwide|\bnational\b|\bcountry'
                     r"ev|car|auto|passenger)|\bcpca\b|\bcaam\b|association|passenger[\s-]vehicles? (?:market|sales)|"
                     r"by all manufacturers|\b(?:india|europe|germany|japan|korea|the us|the u\.s\.)'s\b|全国|行业|市场")
 GENERIC_SUBJECT = re.compile(r"^\W*(?:several|many|some|other|these|those|all|both|most|few|the other)\b|"
+                             r"^\W*(?:together\W+)?(?:the|these|those|all)\s+(?:two|three|four|five|six|seven|eight|nine|"
+                             r"ten)\b(?!\s+(?:months|quarters|years|weeks|days))|"
                              r"\b(?:upstarts|automakers|carmakers|companies|makers|brands|players|rivals|peers|"
                              r"startups|start-ups|manufacturers)\b")
 GENERIC_BETWEEN = re.compile(r"\b(?:the other (?!way|hand|side|direction)\w+|the others|the rest|"
@@ -256,7 +258,8 @@ HOST_BASE = re.compile(EARLIER_BEFORE.pattern + r"|\bthan\s+(?:the\s+)?$|\bfrom\
                        r"(?<!handed )(?<!hand )(?<!hands )"
                        r"(?<!turned )\bover\s+(?:the\s+)?$")  # what a change is measured from
 # "That leaves 38,375 to go", "close the gap of more than 162,000 cars": what is left, not a volume
-REMAINDER_BEFORE = re.compile(r"(?:\bleav(?:es|e|ing)|\bgap of|\bshortfall of|\bdeficit of)\s+(?:(?:about|around|"
+REMAINDER_BEFORE = re.compile(r"(?:\bleav(?:es|e|ing)|\bgap of|\bshortfall of|\bdeficit of|\bseparated by|\bapart by|"
+                              r"\bmargin of)\s+(?:(?:about|around|barely|"
                               r"roughly|nearly|just|only|more than|less than|over|some|a further|another)\s+)*$")
 REMAINDER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s*(?:(?:still\s+)?to go\b|left to\b)")
 STREAK = re.compile(r"\b(?:consecutive|straight|successive)\s+months?\b|\bmonths?\s+in\s+a\s+row\b")
@@ -327,6 +330,11 @@ CHANGE_FROM_BASE = re.compile(r"(?:%|\bpercent|\bper cent)\s+(?P<yoy>(?:year-on-
                               r"(?!(?:19|20)\d\d\b(?![,.]\d))"  # (not "from 2023")
                               r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?[\d,.]+"
                               r"(?:\s*(?:million|m|k|lakh|units|vehicles|cars|evs))?")
+TO_FROM_BASE = re.compile(r"\bto\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?\d[\d,.]*(?:\s*(?:million|m|k|lakh|"
+                          r"units|vehicles|cars|evs))?\s+(?P<base>from\s+(?:the\s+|a\s+)?)(?!(?:19|20)\d\d\b(?![,.]\d))"
+                          r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?\d[\d,.]*")  # "to 141,601 from 120,757"
+LEVEL_FROM_BEFORE = re.compile(r"\b(?:up|down|rose|fell|climbed|dropped|increased|decreased|slipped)\s+from\s+"
+                               r"(?:about\s+|around\s+|roughly\s+)?$")  # "41% of that, up from 27%": a level
 DATE_RIGHT_AFTER_FIGURE = re.compile(r"\s*(?:(?:in|during|for|of|a year (?:earlier|before|ago)|last|the same|"
                                      r"a year)\b|\(|,\s*(?:when|in))")
 PERIOD_TALK = re.compile(r"\bmonth\b|\bquarter\b|\bhalf\b|deliver|sales|sold|record|figures|numbers|\bdata\b|volume|"
@@ -538,7 +546,8 @@ HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deli
                           r"月均[^，。；]{0,8}$")
 # "rivals from Leapmotor", "than XPeng", "behind BYD", "half of what Li Auto managed": not the new subject
 NOT_SUBJECT_BEFORE = re.compile(r"(?:(?:\bfrom|such as|including|\blike|\bthan|against|versus|\bvs\.?|behind|"
-                                r"ahead of)\s+(?:the\s+)?|\b(?:of|than|to|as|with)\s+what\s+)"
+                                r"ahead of|level with|on a par with|in line with)\s+(?:the\s+)?|"
+                                r"\b(?:of|than|to|as|with)\s+what\s+)"
                                 r"(?:[\w.&'’-]+(?:\s+[\w.&'’-]+)?(?:\s*,\s*|\s+and\s+|\s+or\s+))*$")
 CHANGE_NOUN = re.compile(r"\b(?:rebound|rise|fall|decline|drop|growth|jump|surge|slump|increase|decrease|"
                          r"deliveries|sales|volumes?|output|numbers|figures|record)\b")

@@ -434,6 +434,15 @@ class DocumentReader:
                 f = replace(f, period=f"{int(f.period[:4]) + 1}{f.period[4:]}")  # "crosses 1 million in October":
                 # the coming October
             facts.append(f)
+        for m in C.TO_FROM_BASE.finditer(low) if " from " in low else ():
+            # "rose 182.2% to 376,030 from 133,246": the base is the same period a year earlier when it has no
+            # date of its own (it took the date of the figure it is compared with)
+            base = next((i for i, f in enumerate(facts) if f.start == sent.start + m.end("base")), None)
+            to = [f for f in facts if f.end <= sent.start + m.start("base") and f.unit == "vehicles"]
+            if base is not None and to and facts[base].period == to[-1].period and to[-1].scope in (
+                    "year", "quarter", "half") and to[-1].kind == facts[base].kind == "actual" and \
+                    not C.DATE_RIGHT_AFTER_FIGURE.match(self.low_text, facts[base].end):
+                facts[base] = replace(facts[base], period=_year_back(to[-1].period))
         ytd = [f for f in facts if f.unit == "vehicles" and f.scope == "ytd" and f.kind == "actual"]
         if not ytd and facts and C.THAT_IS.match(low):  # "Year to date, it has delivered 239,981. That's 38.5%
             last = self.ctx.last.get(facts[0].entity_id)  # more than the 173,251 it had managed by the end of July"
@@ -651,7 +660,8 @@ class DocumentReader:
             if C.DATE_RIGHT_AFTER_FIGURE.match(low, m.end()):
                 continue
             own = [d for d in [*(ds or ()), *out] if d.end <= sent.start + m.start() and d.period and (
-                d.precision == "year" or m.group("yoy") and d.precision in ("month", "quarter", "half", "ytd"))]
+                d.precision == "year" or m.groupdict().get("yoy") and d.precision in ("month", "quarter", "half",
+                                                                                      "ytd"))]
             back = _year_back(own[-1].period) if own else _year_back(self.ctx.period) if (
                 self.ctx.scope == "year" and not ds) else ""  # ("Deliveries fell 18.8% from 500,508" in a
             # section on last year)
@@ -925,7 +935,8 @@ class DocumentReader:
                 m for m in ms if m.end <= n.start]:
             return self._subject_for(head)  # "the automaker had delivered ... since the Li ONE went on sale"
         before_any = [m for m in ms if m.end <= n.start and not self._aside_model(m)]
-        after = [m for m in ms if m.start >= n.end and m.start < clause[1] and not self._in_since(m, sent)]
+        after = [m for m in ms if m.start >= n.end and m.start < clause[1] and not self._in_since(m, sent)
+                 and not C.NOT_SUBJECT_BEFORE.search(self.low_text, max(sent.start, m.start - 60), m.start)]
         if after and not before_any and not (self.ctx.org is not None and C.CAUSE_BETWEEN.search(
                 self.low_text[n.end:after[0].start])):
             return after[0]  # not "rose 40.8% as the Maextro S800 ... added": a cause, not the subject
@@ -1203,6 +1214,8 @@ class DocumentReader:
         clause = self._clause(sent, n)
         if _partial(self.low_text[clause[0]:clause[1]]):
             return None  # "down 18% from the week before"
+        if C.LEVEL_FROM_BEFORE.search(self.low_text, max(0, n.start - 30), n.start):
+            return None  # "accounted for about 41% of that, up from 27% two years earlier": a share, not a change
         if forced is None and not [m for m in ms if m.end <= n.start] and C.MARKET.search(low[:rel]):
             return None  # "CPCA estimated that retail sales ... rose 47%": the market, not a maker
         ent = forced or self._entity(sent, n, ms, clause)
@@ -1232,7 +1245,9 @@ class DocumentReader:
                     and not C.DATELINE_AFTER.match(self.text, d.end)  # not "BEIJING, May 1 (Wire) -"
                     and self.text[d.end:d.end + 1] not in (":", "：")]  # nor "(2023: 141,601)"
             near += [d for d in ds if d.period and 0 <= d.start - n.end <= 40 and d.precision != "day"
-                     and C.PERIOD_OF_CHANGE.fullmatch(self.low_text[n.end:d.start])]  # "up 7% in April"
+                     and (C.PERIOD_OF_CHANGE.fullmatch(self.low_text[n.end:d.start])  # "up 7% in April"
+                          or d.start - n.end == 1 and d.text.lower() in ("last year", "this year"))]  # "to 33.1% last
+            # year"
             if h is not None and near:
                 scope, period = (_range_scope(near[-1].period) if near[-1].precision in ("ytd", "range")
                                  else (_scope_of(near[-1].precision), near[-1].period))  # "the July-to-September
