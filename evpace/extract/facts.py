@@ -15,11 +15,15 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from . import cues as C
 from .dates import DateMatch
 from .numbers import NumberMatch
 from .text import Mention, Sentence
+
+if TYPE_CHECKING:
+    from ..entities import Registry
 
 MIN_VOLUME = 10
 MAX_VOLUME = 50_000_000  # no maker's count is larger: bigger figures are money or market totals
@@ -343,18 +347,11 @@ class DocumentReader:
         """A group named with the distinguishing word of one of its brands ("Tesla ... China-made") is that brand."""
         if self.registry is None or m.kind != "group":
             return m
-        low = self.low_text[sent.start:sent.end]
-        group = self.registry.get(m.entity_id)
-        bases = [a.lower() for a in (group.name, *group.aliases) if m.text.lower().startswith(a.lower())]
-        name = min(bases, key=len) if bases else m.text.lower()  # "Tesla Inc.'s China-made cars": "tesla"
-        after = self.low_text[m.end:m.end + 12]
-        for child in self.registry.children(m.entity_id):
-            names = [a.lower() for a in (child.name, *child.aliases)]
-            if re.match(r"[\s-]*(?:brand(?:ed)?|marque)\b", after) and any(a.startswith(name) for a in names):
+        branded = re.match(r"[\s-]*(?:brand(?:ed)?|marque)\b", self.low_text[m.end:m.end + 12]) is not None
+        for child, same_name, words in _brand_words(self.registry, m.entity_id, m.text.lower()):
+            if branded and same_name:
                 return Mention(m.start, m.end, m.text, child.id, child.kind, child.parent)  # "the NIO brand"
-            extras = {a[len(name):].strip(" ()") for a in names if a.startswith(name + " ")}
-            extras = {e for e in extras if e and e not in ("brand", "marque")}
-            if any(re.search(rf"\b{re.escape(e)}\b", low) for e in extras):
+            if words is not None and words.search(self.low_text, sent.start, sent.end):
                 return Mention(m.start, m.end, m.text, child.id, child.kind, child.parent)  # "Tesla ... China-made"
         return m
 
@@ -1570,6 +1567,28 @@ def _quarter_of(period: str) -> str:
 
 def _is_year(y: str) -> bool:
     return y.isdigit() and 1990 <= int(y) <= 2039
+
+
+_BRAND_WORDS: dict[tuple[int, str, str], list] = {}
+
+
+def _brand_words(registry: Registry, group_id: str, text: str) -> list:
+    """For a group named ``text``: each brand, whether its names start with the group's name ("NIO brand"), and
+    the words that tell it apart ("China", "Shanghai" for Tesla China) as one regex (None without any). Cached."""
+    key = (id(registry), group_id, text)
+    if key not in _BRAND_WORDS:
+        group = registry.get(group_id)
+        bases = [a.lower() for a in (group.name, *group.aliases) if text.startswith(a.lower())]
+        name = min(bases, key=len) if bases else text  # "Tesla Inc.'s China-made cars": "tesla"
+        out = []
+        for child in registry.children(group_id):
+            names = [a.lower() for a in (child.name, *child.aliases)]
+            extras = {a[len(name):].strip(" ()") for a in names if a.startswith(name + " ")}
+            extras = sorted(e for e in extras if e and e not in ("brand", "marque"))
+            words = re.compile(r"\b(?:" + "|".join(map(re.escape, extras)) + r")\b") if extras else None
+            out.append((child, any(a.startswith(name) for a in names), words))
+        _BRAND_WORDS[key] = out
+    return _BRAND_WORDS[key]
 
 
 def _year_back(period: str, to: str | None = None) -> str:
