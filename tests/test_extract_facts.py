@@ -1167,3 +1167,11 @@ def test_an_analysis_leaves_out_gaps_group_sums_and_shares_and_dates_bases():
     assert got[(33.1, "percent")] == ("li-auto", "2024")
     assert got[(600000.0, "vehicles")][0] == "leapmotor"
     assert not {(22000.0, "vehicles"), (1210000.0, "vehicles"), (27.0, "percent")} & set(got)
+
+
+def test_a_base_told_with_when_and_a_possessive_record_keep_their_months():
+    got = facts("NIO delivered 20,462 cars in July. Deliveries were 91.1% higher than in June, when NIO handed over "
+                "10,707 vehicles. It was the first month in which the carmaker delivered more than 20,000 vehicles. "
+                "The figure was 43.5% lower than December's record 48,135.", published="2023-08-01")
+    got = {f[4]: f[3] for f in got if f[5] == "vehicles"}
+    assert got == {20462.0: "2023-07", 10707.0: "2023-06", 20000.0: "2023-07", 48135.0: "2022-12"}

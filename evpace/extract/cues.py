@@ -229,6 +229,12 @@ RANGE_BETWEEN = re.compile(r"^\s*(?:to|-|–|—|-to-|and|~|至|到)\s*$")
 COMPARISON_BEFORE = re.compile(r"(?:(?:more|less|fewer|greater|higher|lower|larger|smaller) than|beyond|exceed\w*|"
                                r"surpass\w*|above|over|topp?\w*|pass\w*|beat\w*|below|under)\s+(?:the|its|their|"
                                r"last|a|an|all of|[a-z]+'s)\s+(?:\w+\s+){0,2}$")
+# "91.1% higher than in June, when NIO handed over 10,707": the base of a comparison, told with its own verb
+WHEN_BASE_BEFORE = re.compile(r"(?:than(?: in)?|from|compared (?:with|to)|versus|vs\.?)\s+[^.;,]{1,25},\s*when\s+"
+                              r"[^.;]{0,40}?(?:delivered|sold|handed over|produced|shipped)\s+"
+                              r"(?:about\s+|around\s+|only\s+|just\s+)?$")
+POSSESSIVE_RECORD = re.compile(r"['’]s\s+(?:record|best|peak|high|low|total|tally|figure|all-time high|previous record)"
+                               r"\s+(?:of\s+)?")
 EARLIER_BEFORE = re.compile(r"\b(?:previous|prior|old|former) (?:peak|record|high|best)\b[^.;]{0,20}$|"
                             r"(?:\bfrom|\bversus|\bvs\.?|compared (?:with|to)|against)\s+(?:the\s+)?"
                             r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$|"

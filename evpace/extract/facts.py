@@ -257,8 +257,9 @@ class DocumentReader:
         base), "Aug 14.0k", "in March, when it handed over 41,053", "than in 2024 (293,724)"."""
         gap = n.start - d.end
         between = self.text[d.end:n.start]
-        if 0 <= gap <= 4 and between.rstrip() in ("'s", "’s"):
-            return True
+        if 0 <= gap <= 4 and between.rstrip() in ("'s", "’s") or 0 <= gap <= 30 and C.POSSESSIVE_RECORD.fullmatch(
+                self.low_text, d.end, n.start):
+            return True  # ("December's record 48,135")
         if d.precision == "month" and 0 < gap <= 2 and not between.strip() and not self.text[d.end - 1].isdigit():
             return True
         if 0 < gap <= 3 and between.strip() == "(":
@@ -501,7 +502,8 @@ class DocumentReader:
         if f.kind != "actual":
             return False
         low = self.low_text
-        if C.EARLIER_BEFORE.search(low[max(0, f.start - 40):f.start]) or C.PLUPERFECT.search(
+        if C.EARLIER_BEFORE.search(low[max(0, f.start - 40):f.start]) or C.WHEN_BASE_BEFORE.search(
+                low, max(0, f.start - 90), f.start) or C.PLUPERFECT.search(
                 low[max(0, f.start - 40):f.start]) or C.LABELLED_BEFORE.search(low[max(0, f.start - 24):f.start]):
             return True
         return prev is not None and self._earlier_figure(prev, None) and prev.end < f.start and bool(
