@@ -1175,3 +1175,14 @@ def test_a_base_told_with_when_and_a_possessive_record_keep_their_months():
                 "The figure was 43.5% lower than December's record 48,135.", published="2023-08-01")
     got = {f[4]: f[3] for f in got if f[5] == "vehicles"}
     assert got == {20462.0: "2023-07", 10707.0: "2023-06", 20000.0: "2023-07", 48135.0: "2022-12"}
+
+
+def test_a_year_earlier_when_and_the_same_six_months_and_a_january_march_quarter():
+    got = facts("XPeng delivered 11,008 cars in July. The July tally was still 4.5% lower than a year earlier, when "
+                "XPeng handed over 11,524 cars.", published="2023-08-01")
+    assert ("month", "2022-07", 11524.0) in [f[2:5] for f in got]
+    got = facts("BYD sold 16.13 lakh NEVs in the first half of 2024, while Tesla's Shanghai factory recorded wholesale "
+                "volumes of 4.27 lakh units over the same six months. BYD's April-June sales rose 57.6% over the 6.26 "
+                "lakh units of the January-March quarter.", published="2024-07-05")
+    got = {f[4]: f[2:4] for f in got if f[5] == "vehicles"}
+    assert got[427000.0] == ("half", "2024-H1") and got[626000.0] == ("quarter", "2024-Q1")

@@ -246,6 +246,9 @@ EARLIER_BEFORE = re.compile(r"\b(?:previous|prior|old|former) (?:peak|record|hig
 # ("from its 2024 total of 139,471"; "edging past October's 70,289": the figure it is compared with)
 MONTH_LIST_AFTER = re.compile(r"(?:,\s*|\s+and\s+)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
                               r"(?:\s*,\s*|\s+and\s+)")
+SAME_PERIOD = re.compile(r"\b(?:over|in|during|for) the same (?:six|three|twelve|\d+) months\b"
+                         r"(?!\s+(?:of|in|last|a year))")
+QUARTER_AFTER = re.compile(r"\s+quarter\b")
 YEAR_AGO_LEAD = re.compile(r"\W*(?:a year (?:earlier|ago|before)|twelve months (?:earlier|ago|before)|in the same "
                            r"period (?:a year earlier|last year))\b")
 YEAR_EARLIER = re.compile(r"(?:(?:in|during|for|of) )?the same (?:\w+ )?(?:months?|quarter|period|half)(?: of| in)? "

@@ -634,6 +634,13 @@ class DocumentReader:
             q = _quarter_of(months[-1] if months else self.ctx.period)  # "For the quarter, ...": the month's quarter
             if q:
                 out.append(_Pseudo(sent.start + m.start(), sent.start + m.end(), m.group(0), q, "quarter"))
+        for m in C.SAME_PERIOD.finditer(low) if "the same" in low else ():
+            # "16.13 lakh in the first half of 2024 ... 4.27 lakh units over the same six months": that period
+            at = sent.start + m.start()
+            own = [d for d in [*(ds or ()), *out] if d.end <= at and d.period
+                   and d.precision in ("month", "quarter", "half", "year", "ytd")]
+            if own:
+                out.append(_Pseudo(at, sent.start + m.end(), m.group(0), own[-1].period, own[-1].precision))
         if C.YEAR_AGO_LEAD.match(low):  # "A year earlier its first-half total had been 29,984": the periods
             for d in ds or ():            # the sentence names without a year are a year back
                 if d.relative and d.precision in ("month", "quarter", "half", "ytd") and d.period:
@@ -642,7 +649,8 @@ class DocumentReader:
                         out.append(_Pseudo(d.start, d.end, d.text, back, d.precision))
         # "22,093 units in the same month last year": a year back
         for m in C.YEAR_EARLIER.finditer(low) if "year" in low or "去年" in low or "same" in low else ():
-            if not C.FIGURE_JUST_BEFORE.search(low, max(0, m.start() - 40), m.start()):
+            if not C.FIGURE_JUST_BEFORE.search(low, max(0, m.start() - 40), m.start()) and not C.WHEN_AFTER_DATE.match(
+                    low, m.end()):  # ("lower than a year earlier, when XPeng handed over 11,524": that figure's)
                 continue  # ("up 28% from a year earlier" is a change, read by the percent rules)
             at = sent.start + m.start()
             own = [d for d in [*(ds or ()), *out] if d.end <= at
@@ -1021,7 +1029,11 @@ class DocumentReader:
         if d is not None:
             prec, period = d.precision, d.period or ""
             if prec in ("ytd", "range"):
-                return _range_scope(period)
+                scope, period = _range_scope(period)
+                if scope == "ytd" and C.QUARTER_AFTER.match(self.low_text, d.end) and re.fullmatch(
+                        r"(\d{4})-01/\1-03", period):
+                    return "quarter", f"{period[:4]}-Q1"  # "the January-March quarter"
+                return scope, period
             if ytd and prec == "year" and d.start > n.start and not d.relative:
                 ytd = False  # "in the first nine months ... almost double the 139,471 it handed over in the whole
                 # of 2024": the figure's own year, after it
