@@ -1186,3 +1186,9 @@ def test_a_year_earlier_when_and_the_same_six_months_and_a_january_march_quarter
                 "lakh units of the January-March quarter.", published="2024-07-05")
     got = {f[4]: f[2:4] for f in got if f[5] == "vehicles"}
     assert got[427000.0] == ("half", "2024-H1") and got[626000.0] == ("quarter", "2024-Q1")
+
+
+def test_a_base_from_a_months_figure_does_not_set_the_month_talked_about():
+    got = facts("NIO Inc. delivered 20,976 vehicles in October 2024. The total slipped slightly from September's "
+                "21,181. The core NIO brand delivered 16,657 vehicles.", published="2024-11-01")
+    assert [f[3:5] for f in got] == [("2024-10", 20976.0), ("2024-09", 21181.0), ("2024-10", 16657.0)]

@@ -240,7 +240,8 @@ EARLIER_BEFORE = re.compile(r"\b(?:previous|prior|old|former) (?:peak|record|hig
                             r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$|"
                             r"(?:\bfrom|\bthan)\s+the\s+(?:roughly|about|around|nearly|almost|some|just over|just "
                             r"under)\s+$|\bthan\s+the\s+$|"
-                            r"\b(?:past|beat\w*|above|over|exceed\w*|surpass\w*|topp\w*)\s+[a-z]+(?:'s|’s)\s+$|"
+                            r"\b(?:past|beat\w*|above|over|exceed\w*|surpass\w*|topp\w*|from|than|versus|vs\.?)\s+"
+                            r"[a-z]+(?:'s|’s)\s+(?:(?:record|best|peak|high|low|total|tally|figure)\s+(?:of\s+)?)?$|"
                             r"(?:\bfrom|\bversus|\bvs\.?|compared (?:with|to)|against)\s+(?:the|its|their)\s+[\w-]+"
                             r"(?:\s+[\w-]+)?\s+(?:total|figure|tally|level|volume|result|count)\s+of\s+$")
 # ("from its 2024 total of 139,471"; "edging past October's 70,289": the figure it is compared with)
