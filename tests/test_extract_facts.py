@@ -1192,3 +1192,12 @@ def test_a_base_from_a_months_figure_does_not_set_the_month_talked_about():
     got = facts("NIO Inc. delivered 20,976 vehicles in October 2024. The total slipped slightly from September's "
                 "21,181. The core NIO brand delivered 16,657 vehicles.", published="2024-11-01")
     assert [f[3:5] for f in got] == [("2024-10", 20976.0), ("2024-09", 21181.0), ("2024-10", 16657.0)]
+
+
+def test_an_earlier_goal_after_from_is_for_the_same_year_and_my_model_is_a_forecast():
+    got = facts("Leapmotor is raising its full-year sales target to between 580,000 and 650,000 vehicles, from the "
+                "500,000 to 600,000 that it set out last November. My model had Leapmotor delivering about 600,000 "
+                "this year.", published="2025-08-20")
+    assert [(f[3], f[4], f[7]) for f in got] == [("2025", 580000.0, "target"), ("2025", 650000.0, "target"),
+                                                 ("2025", 500000.0, "target"), ("2025", 600000.0, "target"),
+                                                 ("2025", 600000.0, "expected")]

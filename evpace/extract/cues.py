@@ -32,7 +32,7 @@ TARGET = re.compile(r"target\w*|\bgoals?\b|\baim(?:s|ed|ing)?\b|\bplans?\b|\bpla
 EXPECTED = re.compile(r"\bexpect\w*|pencil\w* in|forecast\w*|estimat\w*|project(?:s|ed|ion)|on track|on course|"
                       r"\bconsensus\b|\bthe street\b|\bstreet (?:was at|had|saw|expected)\b|\bwhisper\w*|"
                       r"on pace|poised to|head(?:ed|ing) for|\bmy guess\b|\bpreviews?\b|\bi (?:expect|reckon|think)\b|"
-                      r"\b(?:my|our) (?:other |main |next )?bet\b|\bi bet\b|"
+                      r"\b(?:my|our) (?:other |main |next )?bet\b|\bi bet\b|\b(?:my|our) model (?:had|has|shows)\b|"
                       r"\bwould\b|\bcould\b|"
                       r"\bwill\b|likely|anticipat\w*|\bpredict\w*|预计|有望")
 CONDITIONAL = re.compile(r"\bwould\b|\bcould\b|\bwill\b|\bmight\b")
@@ -272,6 +272,8 @@ REMAINDER_BEFORE = re.compile(r"(?:\bleav(?:es|e|ing)|\bgap of|\bshortfall of|\b
                               r"\bmargin of)\s+(?:(?:about|around|barely|"
                               r"roughly|nearly|just|only|more than|less than|over|some|a further|another)\s+)*$")
 REMAINDER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s*(?:(?:still\s+)?to go\b|left to\b)")
+PREVIOUS_GOAL_BEFORE = re.compile(r"\bfrom\s+(?:the\s+|its\s+|their\s+)?(?:previous\s+|earlier\s+|original\s+|old\s+)?"
+                                  r"(?:(?:about|around|roughly)\s+)?$")
 STREAK = re.compile(r"\b(?:consecutive|straight|successive)\s+months?\b|\bmonths?\s+in\s+a\s+row\b")
 GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of|(?:behind|ahead of) (?:where|"
                        r"its|the|last|a year))\b")

@@ -441,6 +441,17 @@ class DocumentReader:
                     "year", "quarter", "half") and to[-1].kind == facts[base].kind == "actual" and \
                     not C.DATE_RIGHT_AFTER_FIGURE.match(self.low_text, facts[base].end):
                 facts[base] = replace(facts[base], period=_year_back(to[-1].period))
+        goals = [f for f in facts if f.unit == "vehicles" and f.kind == "target"]
+        for i, f in enumerate(facts) if len(goals) >= 2 else ():
+            new = [g for g in goals if g.end <= f.start]
+            first = ranges.get(f.start)  # (the upper end of "from the 500,000 to 600,000" follows its lower end)
+            head = first.start if first is not None else f.start
+            if f.kind == "target" and new and C.PREVIOUS_GOAL_BEFORE.search(self.low_text, max(0, head - 40), head):
+                # "raising our full-year target to between 580,000 and 650,000, from the 500,000 to 600,000 that
+                # we set out last November": the earlier goal for the same year
+                base = [g for g in new if g.start < head]
+                if base and base[-1].period != f.period:
+                    facts[i] = replace(f, scope=base[-1].scope, period=base[-1].period)
         ytd = [f for f in facts if f.unit == "vehicles" and f.scope == "ytd" and f.kind == "actual"]
         if not ytd and facts and C.THAT_IS.match(low):  # "Year to date, it has delivered 239,981. That's 38.5%
             last = self.ctx.last.get(facts[0].entity_id)  # more than the 173,251 it had managed by the end of July"
