@@ -432,36 +432,7 @@ class DocumentReader:
                 f = replace(f, period=f"{int(f.period[:4]) + 1}{f.period[4:]}")  # "crosses 1 million in October":
                 # the coming October
             facts.append(f)
-        for m in C.TO_FROM_BASE.finditer(low) if " from " in low else ():
-            # "rose 182.2% to 376,030 from 133,246": the base is the same period a year earlier when it has no
-            # date of its own (it took the date of the figure it is compared with)
-            base = next((i for i, f in enumerate(facts) if f.start == sent.start + m.end("base")), None)
-            to = [f for f in facts if f.end <= sent.start + m.start("base") and f.unit == "vehicles"]
-            if base is not None and to and facts[base].period == to[-1].period and to[-1].scope in (
-                    "year", "quarter", "half") and to[-1].kind == facts[base].kind == "actual" and \
-                    not C.DATE_RIGHT_AFTER_FIGURE.match(self.low_text, facts[base].end):
-                facts[base] = replace(facts[base], period=_year_back(to[-1].period))
-        goals = [f for f in facts if f.unit == "vehicles" and f.kind == "target"]
-        for i, f in enumerate(facts) if len(goals) >= 2 else ():
-            new = [g for g in goals if g.end <= f.start]
-            first = ranges.get(f.start)  # (the upper end of "from the 500,000 to 600,000" follows its lower end)
-            head = first.start if first is not None else f.start
-            if f.kind == "target" and new and C.PREVIOUS_GOAL_BEFORE.search(self.low_text, max(0, head - 40), head):
-                # "raising our full-year target to between 580,000 and 650,000, from the 500,000 to 600,000 that
-                # we set out last November": the earlier goal for the same year
-                base = [g for g in new if g.start < head]
-                if base and base[-1].period != f.period:
-                    facts[i] = replace(f, scope=base[-1].scope, period=base[-1].period)
-        ytd = [f for f in facts if f.unit == "vehicles" and f.scope == "ytd" and f.kind == "actual"]
-        if not ytd and facts and C.THAT_IS.match(low):  # "Year to date, it has delivered 239,981. That's 38.5%
-            last = self.ctx.last.get(facts[0].entity_id)  # more than the 173,251 it had managed by the end of July"
-            ytd = [last] if last is not None and last.scope == "ytd" and last.kind == "actual" else []
-        for i, f in enumerate(facts) if ytd else ():
-            if f.unit == "vehicles" and f.scope == "cumulative" and re.fullmatch(r"\d{4}-\d{2}", f.period) and \
-                    f.start > ytd[0].end and C.THAN_THE.search(self.low_text, max(0, f.start - 25), f.start):
-                # "204,004 since January, 12.8% fewer than the 233,906 it had handed over by the end of July last
-                # year": the base of a year-to-date figure is the same months of its own year
-                facts[i] = replace(f, scope="ytd", period=f"{f.period[:4]}-01/{f.period}")
+        self._rebase(sent, low, facts, ranges)
         pranges = self._ranges(percents)
         presp = self._respectively(low, ms, percents)
         for n in percents:
@@ -505,6 +476,40 @@ class DocumentReader:
                 self.ctx.last[f.entity_id] = f
                 self.ctx.history.setdefault(f.entity_id, []).append(f)
         return facts
+
+    def _rebase(self, sent: Sentence, low: str, facts: list[Extracted], ranges: dict[int, NumberMatch]) -> None:
+        """Periods of the sentence's comparison bases and earlier goals, from the figures they are compared with
+        (in place)."""
+        for m in C.TO_FROM_BASE.finditer(low) if " from " in low else ():
+            # "rose 182.2% to 376,030 from 133,246": the base is the same period a year earlier when it has no
+            # date of its own (it took the date of the figure it is compared with)
+            base = next((i for i, f in enumerate(facts) if f.start == sent.start + m.end("base")), None)
+            to = [f for f in facts if f.end <= sent.start + m.start("base") and f.unit == "vehicles"]
+            if base is not None and to and facts[base].period == to[-1].period and to[-1].scope in (
+                    "year", "quarter", "half") and to[-1].kind == facts[base].kind == "actual" and \
+                    not C.DATE_RIGHT_AFTER_FIGURE.match(self.low_text, facts[base].end):
+                facts[base] = replace(facts[base], period=_year_back(to[-1].period))
+        goals = [f for f in facts if f.unit == "vehicles" and f.kind == "target"]
+        for i, f in enumerate(facts) if len(goals) >= 2 else ():
+            new = [g for g in goals if g.end <= f.start]
+            first = ranges.get(f.start)  # (the upper end of "from the 500,000 to 600,000" follows its lower end)
+            head = first.start if first is not None else f.start
+            if f.kind == "target" and new and C.PREVIOUS_GOAL_BEFORE.search(self.low_text, max(0, head - 40), head):
+                # "raising our full-year target to between 580,000 and 650,000, from the 500,000 to 600,000 that
+                # we set out last November": the earlier goal for the same year
+                base = [g for g in new if g.start < head]
+                if base and base[-1].period != f.period:
+                    facts[i] = replace(f, scope=base[-1].scope, period=base[-1].period)
+        ytd = [f for f in facts if f.unit == "vehicles" and f.scope == "ytd" and f.kind == "actual"]
+        if not ytd and facts and C.THAT_IS.match(low):  # "Year to date, it has delivered 239,981. That's 38.5%
+            last = self.ctx.last.get(facts[0].entity_id)  # more than the 173,251 it had managed by the end of July"
+            ytd = [last] if last is not None and last.scope == "ytd" and last.kind == "actual" else []
+        for i, f in enumerate(facts) if ytd else ():
+            if f.unit == "vehicles" and f.scope == "cumulative" and re.fullmatch(r"\d{4}-\d{2}", f.period) and \
+                    f.start > ytd[0].end and C.THAN_THE.search(self.low_text, max(0, f.start - 25), f.start):
+                # "204,004 since January, 12.8% fewer than the 233,906 it had handed over by the end of July last
+                # year": the base of a year-to-date figure is the same months of its own year
+                facts[i] = replace(f, scope="ytd", period=f"{f.period[:4]}-01/{f.period}")
 
     def _earlier_figure(self, f: Extracted, prev: Extracted | None) -> bool:
         """Is ``f`` a comparison base or an earlier figure told in passing ("down from 36,279 in June",
