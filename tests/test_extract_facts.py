@@ -1201,3 +1201,12 @@ def test_an_earlier_goal_after_from_is_for_the_same_year_and_my_model_is_a_forec
     assert [(f[3], f[4], f[7]) for f in got] == [("2025", 580000.0, "target"), ("2025", 650000.0, "target"),
                                                  ("2025", 500000.0, "target"), ("2025", 600000.0, "target"),
                                                  ("2025", 600000.0, "expected")]
+
+
+def test_an_untracked_model_and_two_months_combined():
+    got = facts("Li Auto delivered 33,181 vehicles in November. With 64,948 units delivered in October and November "
+                "combined, it needs more in December. In October, Li Auto's i8 SUV accounted for 6,000 units while "
+                "the L6 contributed about 12,000.", published="2025-12-01")
+    assert [f[:5] for f in got] == [("li-auto", "deliveries", "month", "2025-11", 33181.0),
+                                    ("li-auto", "deliveries", "ytd", "2025-10/2025-11", 64948.0),
+                                    ("li-auto-l6", "deliveries", "month", "2025-10", 12000.0)]

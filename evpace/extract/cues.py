@@ -274,6 +274,10 @@ REMAINDER_BEFORE = re.compile(r"(?:\bleav(?:es|e|ing)|\bgap of|\bshortfall of|\b
 REMAINDER_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s*(?:(?:still\s+)?to go\b|left to\b)")
 PREVIOUS_GOAL_BEFORE = re.compile(r"\bfrom\s+(?:the\s+|its\s+|their\s+)?(?:previous\s+|earlier\s+|original\s+|old\s+)?"
                                   r"(?:(?:about|around|roughly)\s+)?$")
+UNTRACKED_MODEL_AFTER = re.compile(r"['’]s\s+(?:new\s+)?[A-Za-z]{1,3}-?\d{1,3}[A-Za-z+]?\b(?!\s*(?:deliveries|sales|"
+                                   r"volume|total|figure|results?)\b)")
+_MON3 = r"((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?"
+MONTHS_COMBINED = re.compile(r"\b" + _MON3 + r" and " + _MON3 + r",? (?:combined|together)\b")
 STREAK = re.compile(r"\b(?:consecutive|straight|successive)\s+months?\b|\bmonths?\s+in\s+a\s+row\b")
 GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of|(?:behind|ahead of) (?:where|"
                        r"its|the|last|a year))\b")

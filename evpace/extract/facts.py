@@ -657,6 +657,13 @@ class DocumentReader:
                    and d.precision in ("month", "quarter", "half", "year", "ytd")]
             if own:
                 out.append(_Pseudo(at, sent.start + m.end(), m.group(0), own[-1].period, own[-1].precision))
+        for m in C.MONTHS_COMBINED.finditer(low) if "combined" in low or "together" in low else ():
+            # "64,948 units delivered in October and November combined": the two months' span
+            a = [d for d in ds or () if d.precision == "month" and d.period and d.start == sent.start + m.start(1)]
+            b = [d for d in ds or () if d.precision == "month" and d.period and d.start == sent.start + m.start(2)]
+            if a and b and a[0].period < b[0].period:
+                period = f"{a[0].period}/{b[0].period}"
+                out.append(_Pseudo(a[0].start, sent.start + m.end(), m.group(0), period, "range"))
         if C.YEAR_AGO_LEAD.match(low):  # "A year earlier its first-half total had been 29,984": the periods
             for d in ds or ():            # the sentence names without a year are a year back
                 if d.relative and d.precision in ("month", "quarter", "half", "ytd") and d.period:
@@ -952,6 +959,8 @@ class DocumentReader:
             if subject is not None:                                                  # car, the SU7, ..., aims to"
                 return subject
         if before:
+            if C.UNTRACKED_MODEL_AFTER.match(self.text, before[-1].end, n.start):
+                return None  # "Li Auto's i8 SUV accounted for 6,000 units": a model the registry does not track
             return before[-1]
         head = self.low_text[clause[0]:n.start]
         if (C.SUBJECT_REF.search(head) or C.WE_REF.search(head) and self._quoted(n.start)) and not [
