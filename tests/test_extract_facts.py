@@ -1210,3 +1210,13 @@ def test_an_untracked_model_and_two_months_combined():
     assert [f[:5] for f in got] == [("li-auto", "deliveries", "month", "2025-11", 33181.0),
                                     ("li-auto", "deliveries", "ytd", "2025-10/2025-11", 64948.0),
                                     ("li-auto-l6", "deliveries", "month", "2025-10", 12000.0)]
+
+
+def test_compared_to_a_month_before_the_change_and_a_base_across_while():
+    got = records("Tesla's Giga Shanghai delivered 61,497 vehicles in October. Compared to September, when the factory "
+                  "shipped 90,812 units, October's figure was down 32.3%. XPeng's October deliveries of 42,013 units "
+                  "marked a 76% increase compared to the same period last year, while NIO delivered 40,397 vehicles, "
+                  "up 92.6% YoY.", published="2025-11-05")
+    got = {r["value"]: (r["period"], r.get("change")) for r in got}
+    assert got[-32.3] == ("2025-10", "mom")
+    assert got[40397.0][0] == "2025-10" and got[92.6] == ("2025-10", "yoy")

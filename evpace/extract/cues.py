@@ -278,6 +278,8 @@ UNTRACKED_MODEL_AFTER = re.compile(r"['’]s\s+(?:new\s+)?[A-Za-z]{1,3}-?\d{1,3}
                                    r"volume|total|figure|results?)\b)")
 _MON3 = r"((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?"
 MONTHS_COMBINED = re.compile(r"\b" + _MON3 + r" and " + _MON3 + r",? (?:combined|together)\b")
+WHILE_BREAK = re.compile(r",\s*(?:while|whereas)\b|;")
+COMPARED_LEAD = re.compile(r"(?:compared (?:to|with)|versus|against|relative to)\s+(?:the\s+)?$")
 STREAK = re.compile(r"\b(?:consecutive|straight|successive)\s+months?\b|\bmonths?\s+in\s+a\s+row\b")
 GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of|(?:behind|ahead of) (?:where|"
                        r"its|the|last|a year))\b")
@@ -482,7 +484,7 @@ THAT_IS = re.compile(r"\W*(?:that|this|it)(?:'s|’s| is| was)\b")
 COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|\bas in|(?<!handed )(?<!hands )(?<!hand )over|"
                            r"versus|vs\.?|compared (?:with|to)|against|level with|"
                            r"in line with|on a par with|on par with|similar to)\s+(?:the\s+|an?\s+(?:[a-z]+\s+)?)?"
-                           r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$")
+                           r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:(?:of|in|last) )?)?$")
 BASE_FIGURE_IN = re.compile(r"(?:from|than|compared (?:with|to)|versus|vs\.?|over)\s+(?:the\s+)?[\d,.]+\s*(?:lakh\s+|"
                             r"million\s+|万\s*|k\s+)?(?:units?\s+|vehicles?\s+|cars?\s+)?(?:in|during|for|of)\s+"
                             r"(?:the\s+)?$")

@@ -757,6 +757,9 @@ class DocumentReader:
                     0 <= d.start - n.end <= 20 and C.OWN_DATE_BEFORE_COLON.match(self.low_text, n.end, d.start)):
                 return -1  # "(2023: 947,742)": a labelled date is the figure's after its colon only
             if g < 0 or d.start < n.end:
+                if g >= 0 and C.WHILE_BREAK.search(self.low_text, d.end, n.start):
+                    return g + 60  # "76% compared to the same period last year, while NIO delivered 40,397": the
+                    # year-back period of the clause before
                 return g if g < 0 else g + 10  # (a date before the figure counts a little further away)
             if any(o.start > d.end and self._heads(d, o) and not any(0 <= x.start - o.end <= 4 for x in ds)
                    for o in nums):  # (not "from 30,452 in July and 36,396 in August to 41,948 in September")
@@ -1263,7 +1266,8 @@ class DocumentReader:
             forced = forced or ent
         host = [f for f in facts if f.unit == "vehicles" and f.entity_id == ent.entity_id
                 and (f.end <= n.start or forced is not None)
-                and not C.HOST_BASE.search(self.low_text[max(0, f.start - 25):f.start])]  # not "from 916,660"
+                and not C.HOST_BASE.search(self.low_text[max(0, f.start - 25):f.start])  # not "from 916,660"
+                and not C.WHEN_BASE_BEFORE.search(self.low_text, max(0, f.start - 90), f.start)]
         h = host[-1] if host else None
         base = self._base_date(n)
         if base is not None and host:  # "83,465 in Q1, including 35,486 in March, up 98.3% from Q1 2025"
@@ -1308,6 +1312,10 @@ class DocumentReader:
         if h is not None and h.kind == "actual" and change.startswith("vs ") and h.period[:4].isdigit() \
                 and change[3:] == str(int(h.period[:4]) - 1):
             change = "yoy"
+        if h is not None and not change:
+            lead = [d for d in ds if d.end <= n.start and d.period and C.COMPARED_LEAD.search(
+                self.low_text, max(0, d.start - 25), d.start)]  # "Compared to September, ..., October's figure
+            change = _change_between(h.period, lead[-1].period) if lead else ""  # was down 32.3%"
         if h is not None and h.kind == "actual" and not change and h.scope in ("month", "quarter", "half", "year",
                                                                                 "ytd"):
             change = "yoy"  # a bare "up 92.6%" on a monthly or annual figure is year-on-year by convention
