@@ -1220,3 +1220,11 @@ def test_compared_to_a_month_before_the_change_and_a_base_across_while():
     got = {r["value"]: (r["period"], r.get("change")) for r in got}
     assert got[-32.3] == ("2025-10", "mom")
     assert got[40397.0][0] == "2025-10" and got[92.6] == ("2025-10", "yoy")
+
+
+def test_an_annual_target_cut_in_a_month_is_for_the_year():
+    got = facts("BYD sold 480,186 vehicles in November. The company cut its annual target from 5.5 million in "
+                "September. Analysts expect December sales of around 420,000.", published="2025-12-01")
+    assert [f[2:5] + f[7:] for f in got] == [("month", "2025-11", 480186.0, "actual"),
+                                             ("year", "2025", 5500000.0, "target"),
+                                             ("month", "2025-12", 420000.0, "expected")]

@@ -280,6 +280,8 @@ _MON3 = r"((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?"
 MONTHS_COMBINED = re.compile(r"\b" + _MON3 + r" and " + _MON3 + r",? (?:combined|together)\b")
 WHILE_BREAK = re.compile(r",\s*(?:while|whereas)\b|;")
 COMPARED_LEAD = re.compile(r"(?:compared (?:to|with)|versus|against|relative to)\s+(?:the\s+)?$")
+ANNUAL_WORD = re.compile(r"\b(?:annual|full-year|full year|yearly|for the year)\b")  # "cut its annual target ... in
+# September": a goal for the year, set in a month
 STREAK = re.compile(r"\b(?:consecutive|straight|successive)\s+months?\b|\bmonths?\s+in\s+a\s+row\b")
 GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of|(?:behind|ahead of) (?:where|"
                        r"its|the|last|a year))\b")
