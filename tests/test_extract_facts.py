@@ -1228,3 +1228,11 @@ def test_an_annual_target_cut_in_a_month_is_for_the_year():
     assert [f[2:5] + f[7:] for f in got] == [("month", "2025-11", 480186.0, "actual"),
                                              ("year", "2025", 5500000.0, "target"),
                                              ("month", "2025-12", 420000.0, "expected")]
+
+
+def test_a_change_after_a_brand_breakdown_is_the_totals():
+    got = records("NIO Inc. said vehicle deliveries were 87,071 in the third quarter of 2025, consisting of 36,928 "
+                  "vehicles from the NIO brand, 37,656 from the ONVO brand and 12,487 from the firefly brand, "
+                  "representing an increase of 40.8% from the third quarter of 2024.", published="2025-11-25")
+    assert [(r["entity_id"], r["period"], r["change"]) for r in got if r["unit"] == "percent"] == [
+        ("nio", "2025-Q3", "yoy")]

@@ -282,6 +282,9 @@ WHILE_BREAK = re.compile(r",\s*(?:while|whereas)\b|;")
 COMPARED_LEAD = re.compile(r"(?:compared (?:to|with)|versus|against|relative to)\s+(?:the\s+)?$")
 ANNUAL_WORD = re.compile(r"\b(?:annual|full-year|full year|yearly|for the year)\b")  # "cut its annual target ... in
 # September": a goal for the year, set in a month
+BREAKDOWN_CUE = re.compile(r"\b(?:consisting of|including|of which|comprising|made up of)\b")
+CHANGE_AFTER_LIST = re.compile(r"[^.;%]{0,60}?,\s*(?:representing|marking|up|down|an? (?:increase|decrease|rise|drop|"
+                               r"fall|jump|decline))\b")
 STREAK = re.compile(r"\b(?:consecutive|straight|successive)\s+months?\b|\bmonths?\s+in\s+a\s+row\b")
 GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of|(?:behind|ahead of) (?:where|"
                        r"its|the|last|a year))\b")

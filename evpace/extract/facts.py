@@ -1258,6 +1258,12 @@ class DocumentReader:
             return None  # "accounted for about 41% of that, up from 27% two years earlier": a share, not a change
         if forced is None and not [m for m in ms if m.end <= n.start] and C.MARKET.search(low[:rel]):
             return None  # "CPCA estimated that retail sales ... rose 47%": the market, not a maker
+        vols = [f for f in facts if f.unit == "vehicles"]
+        if forced is None and len(vols) >= 3 and vols[-1].end < n.start and C.BREAKDOWN_CUE.search(
+                self.low_text, vols[0].end, vols[1].start) and C.CHANGE_AFTER_LIST.match(self.low_text, vols[-1].end):
+            # "87,071, consisting of 36,928 from the NIO brand, ... and 12,487 from firefly, representing an
+            # increase of 40.8%": the change of the total
+            forced = Mention(vols[0].start, vols[0].end, vols[0].entity, vols[0].entity_id, "group", None)
         ent = forced or self._entity(sent, n, ms, clause)
         if ent is None:
             return None
