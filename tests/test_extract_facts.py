@@ -1236,3 +1236,10 @@ def test_a_change_after_a_brand_breakdown_is_the_totals():
                   "representing an increase of 40.8% from the third quarter of 2024.", published="2025-11-25")
     assert [(r["entity_id"], r["period"], r["change"]) for r in got if r["unit"] == "percent"] == [
         ("nio", "2025-Q3", "yoy")]
+
+
+def test_a_link_to_another_article_is_not_read():
+    got = facts("XPeng delivered 42,013 vehicles in October, a new monthly record.\n\nRelated: Leapmotor tops 70,000 "
+                "for the first time\n\nRead more: NIO's deliveries rise 92.6% to 40,397\n\nThe company has now "
+                "delivered more than 30,000 units for eight months in a row.", published="2025-11-01")
+    assert [f[:5] for f in got] == [("xpeng", "deliveries", "month", "2025-10", 42013.0)]

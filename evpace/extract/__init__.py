@@ -140,8 +140,8 @@ def extract(doc: Document, registry: Registry | None = None, *, time_limit: floa
     for i, s in enumerate(sents):
         if deadline is not None and i % 8 == 0 and time.perf_counter() > deadline:
             raise ExtractionTimeoutError(path=doc.name or doc.id, limit=time_limit)
-        if s.start < skip_to:
-            continue
+        if s.start < skip_to or _LINK_LINE.match(s.text):
+            continue  # ("Related: Leapmotor tops 70,000 for the first time": another article's headline)
         run = tables.get(s.start)
         if run is not None and tab is not None:
             facts, used = tab.read(run, (reader.ctx.metric, reader.ctx.scope, reader.ctx.period),
@@ -154,6 +154,10 @@ def extract(doc: Document, registry: Registry | None = None, *, time_limit: floa
         out.extend(reader.read(s))
     return out
 
+
+_LINK_LINE = re.compile(r"\W*(?:related(?: articles?| stories| news)?|read more|read also|also read|see also|"
+                        r"recommended|more from [\w ]{1,30}|you may also like|further reading|more on this)"
+                        r"\s*[:：|>»-]", re.I)
 
 # Run on lower-cased text (no IGNORECASE: ~3x faster); word alternatives start at a word boundary.
 _MAY_HOLD = re.compile(r"[\d万亿零一二三四五六七八九十年月季]|\b(?:million|billion|thousand|hundred|lakh|crore|double|"
