@@ -1243,3 +1243,13 @@ def test_a_link_to_another_article_is_not_read():
                 "for the first time\n\nRead more: NIO's deliveries rise 92.6% to 40,397\n\nThe company has now "
                 "delivered more than 30,000 units for eight months in a row.", published="2025-11-01")
     assert [f[:5] for f in got] == [("xpeng", "deliveries", "month", "2025-10", 42013.0)]
+
+
+def test_a_year_goal_set_in_a_month_analysts_who_see_and_evs_before_a_date():
+    got = facts("Xiaomi had raised its 2025 delivery target to 350,000 in March from 300,000. Analysts at one bank now "
+                "see the carmaker shipping about 400,000 vehicles this year. The company handed over 135,000 EVs last "
+                "year.", published="2025-11-01")
+    assert [(f[2], f[3], f[4], f[7]) for f in got] == [("year", "2025", 350000.0, "target"),
+                                                       ("year", "2025", 300000.0, "target"),
+                                                       ("year", "2025", 400000.0, "expected"),
+                                                       ("year", "2024", 135000.0, "actual")]

@@ -33,6 +33,7 @@ EXPECTED = re.compile(r"\bexpect\w*|pencil\w* in|forecast\w*|estimat\w*|project(
                       r"\bconsensus\b|\bthe street\b|\bstreet (?:was at|had|saw|expected)\b|\bwhisper\w*|"
                       r"on pace|poised to|head(?:ed|ing) for|\bmy guess\b|\bpreviews?\b|\bi (?:expect|reckon|think)\b|"
                       r"\b(?:my|our) (?:other |main |next )?bet\b|\bi bet\b|\b(?:my|our) model (?:had|has|shows)\b|"
+                      r"\b(?:analysts?|brokerages?|banks?)\b(?=[^.;]{0,50}\b(?:see|sees)\b)|"
                       r"\bwould\b|\bcould\b|"
                       r"\bwill\b|likely|anticipat\w*|\bpredict\w*|预计|有望")
 CONDITIONAL = re.compile(r"\bwould\b|\bcould\b|\bwill\b|\bmight\b")
@@ -187,13 +188,13 @@ YOY = re.compile(r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|\byoy\b|\by/y\b|(
 MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|\bm/m\b|from the previous month|"
                  r"\ba month (?:earlier|before|ago)\b|"
                  r"previous month|sequential\w*|on the month\b|"
-                 r"(?:from|than(?: in)?|above|below|over|versus|vs\.?|compared with|on|level with|in line with) "
+                 r"(?:from|than(?: in)?|above|below|over|versus|\bvs\.?|compared with|on|level with|in line with) "
                  r"(?:an? (?:[a-z]+ )?)?(?:january|february|march|april|may|june|july|august|september|october|"
                  r"november|december)\b|环比")
 QOQ = re.compile(r"quarter[\s-]on[\s-]quarter|quarter[\s-]over[\s-]quarter|\bqoq\b|\bq/q\b|from the previous quarter|"
                  r"previous quarter")
-VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|vs\.?|against|above|below)\s+(?:[^.;%\d]{0,50}?"
-                     r"\b)?(?:(\d{4})(?!\d)|"
+VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|\bvs\.?|against|above|below)\s+"
+                     r"(?:[^.;%\d]{0,50}?\b)?(?:(\d{4})(?!\d)|"
                      r"(last year|the previous year|a year earlier|the prior year|the year before))")
 DURATION_UNIT = re.compile(r"^[\s-]*(?:calendar |full |straight )?(?P<pre>and[ -]a[ -]half[ -])?"
                            r"(?P<unit>months?|days?|years?|weeks?|decades?)(?P<post>[ -]and[ -]a[ -]half)?\b|"
@@ -230,7 +231,7 @@ COMPARISON_BEFORE = re.compile(r"(?:(?:more|less|fewer|greater|higher|lower|larg
                                r"surpass\w*|above|over|topp?\w*|pass\w*|beat\w*|below|under)\s+(?:the|its|their|"
                                r"last|a|an|all of|[a-z]+'s)\s+(?:\w+\s+){0,2}$")
 # "91.1% higher than in June, when NIO handed over 10,707": the base of a comparison, told with its own verb
-WHEN_BASE_BEFORE = re.compile(r"(?:than(?: in)?|from|compared (?:with|to)|versus|vs\.?)\s+[^.;,]{1,25},\s*when\s+"
+WHEN_BASE_BEFORE = re.compile(r"(?:than(?: in)?|from|compared (?:with|to)|versus|\bvs\.?)\s+[^.;,]{1,25},\s*when\s+"
                               r"[^.;]{0,40}?(?:delivered|sold|handed over|produced|shipped)\s+"
                               r"(?:about\s+|around\s+|only\s+|just\s+)?$")
 POSSESSIVE_RECORD = re.compile(r"['’]s\s+(?:record|best|peak|high|low|total|tally|figure|all-time high|previous record)"
@@ -240,7 +241,7 @@ EARLIER_BEFORE = re.compile(r"\b(?:previous|prior|old|former) (?:peak|record|hig
                             r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:of|in|last) )?$|"
                             r"(?:\bfrom|\bthan)\s+the\s+(?:roughly|about|around|nearly|almost|some|just over|just "
                             r"under)\s+$|\bthan\s+the\s+$|"
-                            r"\b(?:past|beat\w*|above|over|exceed\w*|surpass\w*|topp\w*|from|than|versus|vs\.?)\s+"
+                            r"\b(?:past|beat\w*|above|over|exceed\w*|surpass\w*|topp\w*|from|than|versus|\bvs\.?)\s+"
                             r"[a-z]+(?:'s|’s)\s+(?:(?:record|best|peak|high|low|total|tally|figure)\s+(?:of\s+)?)?$|"
                             r"(?:\bfrom|\bversus|\bvs\.?|compared (?:with|to)|against)\s+(?:the|its|their)\s+[\w-]+"
                             r"(?:\s+[\w-]+)?\s+(?:total|figure|tally|level|volume|result|count)\s+of\s+$")
@@ -285,6 +286,7 @@ ANNUAL_WORD = re.compile(r"\b(?:annual|full-year|full year|yearly|for the year)\
 BREAKDOWN_CUE = re.compile(r"\b(?:consisting of|including|of which|comprising|made up of)\b")
 CHANGE_AFTER_LIST = re.compile(r"[^.;%]{0,60}?,\s*(?:representing|marking|up|down|an? (?:increase|decrease|rise|drop|"
                                r"fall|jump|decline))\b")
+YEAR_GOAL_BEFORE = re.compile(r"\b(?:19|20)\d\d\s+(?:[\w-]+\s+){0,2}(?:target|goal|guidance|forecast|plan)\b")
 STREAK = re.compile(r"\b(?:consecutive|straight|successive)\s+months?\b|\bmonths?\s+in\s+a\s+row\b")
 GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of|(?:behind|ahead of) (?:where|"
                        r"its|the|last|a year))\b")
@@ -484,13 +486,13 @@ QUARTER_TO = re.compile(r"(?:three months|quarter) (?:to|ended|ending|through) (
                         r"april|may|june|july|august|september|october|november|december)")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
-THAN_THE = re.compile(r"(?:than|from|versus|vs\.?|compared (?:with|to))\s+(?:the|its|their)\s+$")
+THAN_THE = re.compile(r"(?:than|from|versus|\bvs\.?|compared (?:with|to))\s+(?:the|its|their)\s+$")
 THAT_IS = re.compile(r"\W*(?:that|this|it)(?:'s|’s| is| was)\b")
 COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|\bas in|(?<!handed )(?<!hands )(?<!hand )over|"
-                           r"versus|vs\.?|compared (?:with|to)|against|level with|"
+                           r"versus|\bvs\.?|compared (?:with|to)|against|level with|"
                            r"in line with|on a par with|on par with|similar to)\s+(?:the\s+|an?\s+(?:[a-z]+\s+)?)?"
                            r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:(?:of|in|last) )?)?$")
-BASE_FIGURE_IN = re.compile(r"(?:from|than|compared (?:with|to)|versus|vs\.?|over)\s+(?:the\s+)?[\d,.]+\s*(?:lakh\s+|"
+BASE_FIGURE_IN = re.compile(r"(?:from|than|compared (?:with|to)|versus|\bvs\.?|over)\s+(?:the\s+)?[\d,.]+\s*(?:lakh\s+|"
                             r"million\s+|万\s*|k\s+)?(?:units?\s+|vehicles?\s+|cars?\s+)?(?:in|during|for|of)\s+"
                             r"(?:the\s+)?$")
 TARGET_CONTEXT = re.compile(r"\brange\b|target|goal|guidance|aim|plan|ambition")

@@ -1201,7 +1201,7 @@ class DocumentReader:
         if kind != "actual" and bound == "exact" and C.EXCEED_BEFORE.search(pre40):
             bound = "lower"  # "expected deliveries to exceed 40,000"
         if kind != "actual" and d is not None and scope in ("month", "quarter") and not C.ANNUAL_WORD.search(
-                clause_low) and (
+                clause_low) and not C.YEAR_GOAL_BEFORE.search(clause_low, 0, crel) and (
                 C.THIS_PERIOD.fullmatch(d.text.lower()) and C.METRIC_NOUN_BEFORE.search(
                     self.low_text[max(0, d.start - 20):d.start])
                 or 0 <= d.start - self._range_end(n) <= 25 and C.UNIT_THEN_IN.fullmatch(
