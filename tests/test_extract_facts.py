@@ -1253,3 +1253,9 @@ def test_a_year_goal_set_in_a_month_analysts_who_see_and_evs_before_a_date():
                                                        ("year", "2025", 300000.0, "target"),
                                                        ("year", "2025", 400000.0, "expected"),
                                                        ("year", "2024", 135000.0, "actual")]
+
+
+def test_comparison_words_are_whole_words():
+    got = records("BYD's sales rose 41% to 4.27 million vehicles in 2024. XPeng's deliveries rose 10% to 30,000 in a "
+                  "month of handover events in March.", published="2025-04-02")
+    assert {r["value"]: r["change"] for r in got if r["unit"] == "percent"} == {41.0: "yoy", 10.0: "yoy"}

@@ -188,12 +188,12 @@ YOY = re.compile(r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|\byoy\b|\by/y\b|(
 MOM = re.compile(r"month[\s-]on[\s-]month|month[\s-]over[\s-]month|\bmom\b|\bm/m\b|from the previous month|"
                  r"\ba month (?:earlier|before|ago)\b|"
                  r"previous month|sequential\w*|on the month\b|"
-                 r"(?:from|than(?: in)?|above|below|over|versus|\bvs\.?|compared with|on|level with|in line with) "
+                 r"\b(?:from|than(?: in)?|above|below|over|versus|vs\.?|compared with|on|level with|in line with) "
                  r"(?:an? (?:[a-z]+ )?)?(?:january|february|march|april|may|june|july|august|september|october|"
                  r"november|december)\b|环比")
 QOQ = re.compile(r"quarter[\s-]on[\s-]quarter|quarter[\s-]over[\s-]quarter|\bqoq\b|\bq/q\b|from the previous quarter|"
                  r"previous quarter")
-VS_YEAR = re.compile(r"(?:compared (?:with|to)|over|on|from|than|versus|\bvs\.?|against|above|below)\s+"
+VS_YEAR = re.compile(r"\b(?:compared (?:with|to)|over|on|from|than|versus|vs\.?|against|above|below)\s+"
                      r"(?:[^.;%\d]{0,50}?\b)?(?:(\d{4})(?!\d)|"
                      r"(last year|the previous year|a year earlier|the prior year|the year before))")
 DURATION_UNIT = re.compile(r"^[\s-]*(?:calendar |full |straight )?(?P<pre>and[ -]a[ -]half[ -])?"
@@ -488,17 +488,17 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "november", "december")
 THAN_THE = re.compile(r"(?:than|from|versus|\bvs\.?|compared (?:with|to))\s+(?:the|its|their)\s+$")
 THAT_IS = re.compile(r"\W*(?:that|this|it)(?:'s|’s| is| was)\b")
-COMPARED_BASE = re.compile(r"(?:from|than(?: in)?|\bas in|(?<!handed )(?<!hands )(?<!hand )over|"
+COMPARED_BASE = re.compile(r"\b(?:from|than(?: in)?|as in|(?<!handed )(?<!hands )(?<!hand )over|"
                            r"versus|\bvs\.?|compared (?:with|to)|against|level with|"
                            r"in line with|on a par with|on par with|similar to)\s+(?:the\s+|an?\s+(?:[a-z]+\s+)?)?"
                            r"(?:(?:same|prior|previous|year-ago) (?:quarter|month|period|half) (?:(?:of|in|last) )?)?$")
-BASE_FIGURE_IN = re.compile(r"(?:from|than|compared (?:with|to)|versus|\bvs\.?|over)\s+(?:the\s+)?[\d,.]+\s*(?:lakh\s+|"
+BASE_FIGURE_IN = re.compile(r"\b(?:from|than|compared (?:with|to)|versus|vs\.?|over)\s+(?:the\s+)?[\d,.]+\s*(?:lakh\s+|"
                             r"million\s+|万\s*|k\s+)?(?:units?\s+|vehicles?\s+|cars?\s+)?(?:in|during|for|of)\s+"
                             r"(?:the\s+)?$")
 TARGET_CONTEXT = re.compile(r"\brange\b|target|goal|guidance|aim|plan|ambition")
 
 
-BASE_MONTH_AFTER = re.compile(r"^[^.;%]{0,12}?(?:from|than|compared (?:with|to)|over|below|above|"
+BASE_MONTH_AFTER = re.compile(r"^[^.;%]{0,12}?\b(?:from|than|compared (?:with|to)|over|below|above|"
                               r"versus)\b(?:[^.;%,]|[.,](?=\d)){0,40}?\b(?:january|"
                               r"february|march|april|may|june|july|august|september|october|november|december)\b"
                               r"(?!,?\s*\d{4}|\s+last year|\s+a year)")
