@@ -231,7 +231,8 @@ COMPARISON_BEFORE = re.compile(r"(?:(?:more|less|fewer|greater|higher|lower|larg
                                r"surpass\w*|above|over|topp?\w*|pass\w*|beat\w*|below|under)\s+(?:the|its|their|"
                                r"last|a|an|all of|[a-z]+'s)\s+(?:\w+\s+){0,2}$")
 # "91.1% higher than in June, when NIO handed over 10,707": the base of a comparison, told with its own verb
-WHEN_BASE_BEFORE = re.compile(r"(?:than(?: in)?|from|compared (?:with|to)|versus|\bvs\.?)\s+[^.;,]{1,25},\s*when\s+"
+_COMPARED_WITH = r"(?:than|from|versus|\bvs\.?|compared (?:with|to))"  # the words before a comparison's base
+WHEN_BASE_BEFORE = re.compile(_COMPARED_WITH + r"(?: in)?\s+[^.;,]{1,25},\s*when\s+"
                               r"[^.;]{0,40}?(?:delivered|sold|handed over|produced|shipped)\s+"
                               r"(?:about\s+|around\s+|only\s+|just\s+)?$")
 POSSESSIVE_RECORD = re.compile(r"['’]s\s+(?:record|best|peak|high|low|total|tally|figure|all-time high|previous record)"
@@ -350,14 +351,13 @@ LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?")
 POSSESSIVE_OPENING = re.compile(r"\W*(?:[^:.]{1,30}:\s*)?(?:(?:for|in|over)\s+)?(?:the\s+)?"
                                 r"[\w.&-]+(?:\s+[\w.&-]+){0,2}['’]s\s")
 # "down 7.1% from 916,660", "up 23.5% year-on-year from 30,053": the base figure of a change
+_BASE_FROM = (r"(?P<base>from\s+(?:the\s+|a\s+)?)(?!(?:19|20)\d\d\b(?![,.]\d))"  # (not "from 2023")
+              r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?")
 CHANGE_FROM_BASE = re.compile(r"(?:%|\bpercent|\bper cent)\s+(?P<yoy>(?:year-on-year|year over year|year-over-year|"
-                              r"yoy|y/y|on the year)\s+)?(?P<base>from\s+(?:the\s+|a\s+)?)"
-                              r"(?!(?:19|20)\d\d\b(?![,.]\d))"  # (not "from 2023")
-                              r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?[\d,.]+"
+                              r"yoy|y/y|on the year)\s+)?" + _BASE_FROM + r"[\d,.]+"
                               r"(?:\s*(?:million|m|k|lakh|units|vehicles|cars|evs))?")
 TO_FROM_BASE = re.compile(r"\bto\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?\d[\d,.]*(?:\s*(?:million|m|k|lakh|"
-                          r"units|vehicles|cars|evs))?\s+(?P<base>from\s+(?:the\s+|a\s+)?)(?!(?:19|20)\d\d\b(?![,.]\d))"
-                          r"(?:about\s+|around\s+|roughly\s+|nearly\s+)?\d[\d,.]*")  # "to 141,601 from 120,757"
+                          r"units|vehicles|cars|evs))?\s+" + _BASE_FROM + r"\d[\d,.]*")  # "to 141,601 from 120,757"
 LEVEL_FROM_BEFORE = re.compile(r"\b(?:up|down|rose|fell|climbed|dropped|increased|decreased|slipped)\s+from\s+"
                                r"(?:about\s+|around\s+|roughly\s+)?$")  # "41% of that, up from 27%": a level
 DATE_RIGHT_AFTER_FIGURE = re.compile(r"\s*(?:(?:in|during|for|of|a year (?:earlier|before|ago)|last|the same|"
@@ -486,7 +486,7 @@ QUARTER_TO = re.compile(r"(?:three months|quarter) (?:to|ended|ending|through) (
                         r"april|may|june|july|august|september|october|november|december)")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
-THAN_THE = re.compile(r"(?:than|from|versus|\bvs\.?|compared (?:with|to))\s+(?:the|its|their)\s+$")
+THAN_THE = re.compile(_COMPARED_WITH + r"\s+(?:the|its|their)\s+$")
 THAT_IS = re.compile(r"\W*(?:that|this|it)(?:'s|’s| is| was)\b")
 COMPARED_BASE = re.compile(r"\b(?:from|than(?: in)?|as in|(?<!handed )(?<!hands )(?<!hand )over|"
                            r"versus|\bvs\.?|compared (?:with|to)|against|level with|"
