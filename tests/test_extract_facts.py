@@ -1259,3 +1259,11 @@ def test_comparison_words_are_whole_words():
     got = records("BYD's sales rose 41% to 4.27 million vehicles in 2024. XPeng's deliveries rose 10% to 30,000 in a "
                   "month of handover events in March.", published="2025-04-02")
     assert {r["value"]: r["change"] for r in got if r["unit"] == "percent"} == {41.0: "yoy", 10.0: "yoy"}
+
+
+def test_a_duration_is_dated_by_the_dated_telling_of_its_milestone():
+    got = records("Leapmotor crosses 1 million cumulative deliveries\n\nLeapmotor said on Tuesday that its 1,000,000th "
+                  "vehicle had been delivered. It took the EV maker just 12 months to go from 500,000 to 1 million "
+                  "deliveries.", published="2025-11-11")
+    assert [(r["period"], r["from_threshold"], r["to_threshold"]) for r in got if r["unit"] == "months"] == [
+        ("2025-11-11", 500000, 1000000)]

@@ -1488,8 +1488,8 @@ class DocumentReader:
         if to is not None:
             ended = [f for f in facts + self.ctx.history.get(ent.entity_id, [])
                      if f.entity_id == ent.entity_id and f.value == to and f.unit == "vehicles"]
-            base = ended[0] if ended else base
-            metric = base.metric if base else metric
+            base = next((f for f in ended if f.period), ended[0]) if ended else base  # (a dated telling of the
+            metric = base.metric if base else metric                                 # milestone, not a headline's)
         if to is None:
             return None  # "profitable roughly 18 months after the launch": no milestone, no volume duration
         # a duration is dated by the milestone it ends at, when that is the figure talked about
