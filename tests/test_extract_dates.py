@@ -191,3 +191,9 @@ def test_through_a_month_is_the_year_to_date():
     assert got == [("through July", "2024-01/2024-07", "ytd")]
     got = [(d.text, d.period, d.precision) for d in find_dates("from April through July", dt.date(2024, 8, 5))]
     assert got == [("April through July", "2024-04/2024-07", "range")]
+
+
+def test_a_quarter_or_half_in_analysts_shorthand_without_a_year():
+    got = [(d.text, d.period, d.precision) for d in find_dates("4Q guide 120-125k; 1H results", dt.date(2025, 12, 2))]
+    assert got == [("4Q", "2025-Q4", "quarter"), ("1H", "2025-H1", "half")]
+    assert find_dates("the 5Q plan", dt.date(2025, 12, 2)) == []

@@ -142,6 +142,7 @@ _DIGIT_RE = re.compile(
     )
   | \d?(?:st|nd|rd|th)?[ ](?:of[ ])?(?P<dm>{_MON})(?:,?[ ](?P<dy>{_Y4}))?(?P<K_dmon>)
   | [ ]?(?P<nqh>[qh])[ ]?(?P<nqy>\d\d(?:\d\d)?)(?!\d)(?P<K_nq>)
+  | (?P<nqh0>[qh])(?![a-z0-9])(?P<K_nq0>)
 )""",
     re.X,
 )
@@ -355,6 +356,12 @@ def _digit_date(m: re.Match[str], low: str, text: str, pub: dt.date | None, ctx:
         y = int(yy) if len(yy) == 4 else 2000 + int(yy)
         est = low[e:e + 1] == "e" and not low[e + 1:e + 2].isalnum()  # 1Q26E: an estimate
         return s, e + est, f"{y}-{unit}{n}", "quarter" if unit == "Q" else "half", False, "estimate" if est else None
+    if kind == "K_nq0":  # "4Q guide 120-125k": the fourth quarter of the year talked about
+        n, unit = int(low[s]), m.group("nqh0").upper()
+        if not 1 <= n <= (4 if unit == "Q" else 2):
+            return None
+        y = _year_for((n - 1) * (3 if unit == "Q" else 6) + 1, pub, ctx)
+        return s, e, f"{y}-{unit}{n}" if y else None, "quarter" if unit == "Q" else "half", True, None
     if kind == "K_dmon":  # 15 October (2024)
         if not text[m.start("dm")].isupper():
             return None
