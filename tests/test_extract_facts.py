@@ -1267,3 +1267,13 @@ def test_a_duration_is_dated_by_the_dated_telling_of_its_milestone():
                   "deliveries.", published="2025-11-11")
     assert [(r["period"], r["from_threshold"], r["to_threshold"]) for r in got if r["unit"] == "months"] == [
         ("2025-11-11", 500000, 1000000)]
+
+
+def test_a_broker_preview_is_for_the_month_and_may_was_the_first_month():
+    got = facts("XPeng delivered 11,024 vehicles in May. May was the first month of 2024 in which XPeng's deliveries "
+                "exceeded 10,000 units.", published="2024-06-03")
+    assert ("month", "2024-05", 10000.0) in [f[2:5] for f in got]
+    got = facts("It is delivery day for June. A broker's preview had NIO at about 20,000 and Li Auto at around 45,000.",
+                published="2024-07-01")
+    assert [f[2:5] + f[7:] for f in got] == [("month", "2024-06", 20000.0, "expected"),
+                                             ("month", "2024-06", 45000.0, "expected")]

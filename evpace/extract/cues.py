@@ -288,6 +288,7 @@ BREAKDOWN_CUE = re.compile(r"\b(?:consisting of|including|of which|comprising|ma
 CHANGE_AFTER_LIST = re.compile(r"[^.;%]{0,60}?,\s*(?:representing|marking|up|down|an? (?:increase|decrease|rise|drop|"
                                r"fall|jump|decline))\b")
 YEAR_GOAL_BEFORE = re.compile(r"\b(?:19|20)\d\d\s+(?:[\w-]+\s+){0,2}(?:target|goal|guidance|forecast|plan)\b")
+FIRST_MONTH_LEAD = re.compile(r"\W*[a-z]+\.?(?:\s+(?:19|20)\d\d)?\s+was\s+the\s+(?:first|second|third|\w+th)\s+month\b")
 STREAK = re.compile(r"\b(?:consecutive|straight|successive)\s+months?\b|\bmonths?\s+in\s+a\s+row\b")
 GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of|(?:behind|ahead of) (?:where|"
                        r"its|the|last|a year))\b")
@@ -330,7 +331,7 @@ CHANGE_WORD_AFTER = re.compile(r"\s*(?:(?:year|month|quarter)[\s-](?:on|over)[\s
 PERIOD_OF_CHANGE = re.compile(r"\s*(?:(?:year|month)[\s-](?:on|over)[\s-](?:year|month)\s+)?(?:(?:fall|rise|drop|"
                               r"increase|decline|growth|jump|gain|slump|decrease)\s+)?(?:in|for|during)\s+")
 TICKER_AFTER = re.compile(r"\.(?:hk|sz|ss|sh|us|n|o)\b")  # "Xiaomi (1810.HK)"
-CONSENSUS = re.compile(r"\bconsensus\b|\bstreet\b|\bbrokerages?\b|\banalysts?\b")
+CONSENSUS = re.compile(r"\bconsensus\b|\bstreet\b|\bbrokers?\b|\bbrokerages?\b|\banalysts?\b|\bpreviews?\b")
 # "(2023: 947,742)", "(2023: about 144,200)": the year before, in passing
 LABELLED_BEFORE = re.compile(r"[(（]\s*[^()（）]{1,12}[:：]\s*(?:about|around|roughly|nearly|almost|over|more than|"
                              r"some|~)?\s*$")

@@ -433,6 +433,11 @@ class DocumentReader:
                 # the coming October
             facts.append(f)
         self._rebase(sent, low, facts, ranges)
+        lead = ds[0] if ds and ds[0].start == sent.start and ds[0].precision == "month" else None
+        if lead is not None and C.FIRST_MONTH_LEAD.match(low):  # "May was the first month of 2024 in which XPeng's
+            for i, f in enumerate(facts):                        # deliveries exceeded 10,000 units": May's
+                if f.unit == "vehicles" and f.scope == "year" and f.period == lead.period[:4]:
+                    facts[i] = replace(f, scope="month", period=lead.period)
         pranges = self._ranges(percents)
         presp = self._respectively(low, ms, percents)
         for n in percents:
