@@ -1277,3 +1277,10 @@ def test_a_broker_preview_is_for_the_month_and_may_was_the_first_month():
                 published="2024-07-01")
     assert [f[2:5] + f[7:] for f in got] == [("month", "2024-06", 20000.0, "expected"),
                                              ("month", "2024-06", 45000.0, "expected")]
+
+
+def test_a_model_named_as_an_event_is_not_the_subject():
+    got = facts("Xiaomi delivered 82,057 cars in the second quarter. The arrival of the YU7 sport utility vehicle, "
+                "which reached its first customers on July 6, changed the pace: volume jumped 32.6% to 108,796 in "
+                "the third quarter.", published="2026-01-05")
+    assert {f[0] for f in got} == {"xiaomi"}

@@ -289,6 +289,7 @@ CHANGE_AFTER_LIST = re.compile(r"[^.;%]{0,60}?,\s*(?:representing|marking|up|dow
                                r"fall|jump|decline))\b")
 YEAR_GOAL_BEFORE = re.compile(r"\b(?:19|20)\d\d\s+(?:[\w-]+\s+){0,2}(?:target|goal|guidance|forecast|plan)\b")
 FIRST_MONTH_LEAD = re.compile(r"\W*[a-z]+\.?(?:\s+(?:19|20)\d\d)?\s+was\s+the\s+(?:first|second|third|\w+th)\s+month\b")
+EVENT_OF_BEFORE = re.compile(r"\b(?:arrival|launch|debut|introduction|roll-?out|addition) of\s+(?:the\s+|its\s+)?$")
 STREAK = re.compile(r"\b(?:consecutive|straight|successive)\s+months?\b|\bmonths?\s+in\s+a\s+row\b")
 GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of|(?:behind|ahead of) (?:where|"
                        r"its|the|last|a year))\b")
@@ -572,7 +573,8 @@ HYPOTHETICAL = re.compile(r"(?:would|will|to) (?:require|need)|needs? to (?:deli
                           r"月均[^，。；]{0,8}$")
 # "rivals from Leapmotor", "than XPeng", "behind BYD", "half of what Li Auto managed": not the new subject
 NOT_SUBJECT_BEFORE = re.compile(r"(?:(?:\bfrom|such as|including|\blike|\bthan|against|versus|\bvs\.?|behind|"
-                                r"ahead of|level with|on a par with|in line with)\s+(?:the\s+)?|"
+                                r"ahead of|level with|on a par with|in line with|(?:arrival|launch|debut|introduction|"
+                                r"roll-?out|addition) of)\s+(?:the\s+|its\s+)?|"
                                 r"\b(?:of|than|to|as|with)\s+what\s+)"
                                 r"(?:[\w.&'’-]+(?:\s+[\w.&'’-]+)?(?:\s*,\s*|\s+and\s+|\s+or\s+))*$")
 CHANGE_NOUN = re.compile(r"\b(?:rebound|rise|fall|decline|drop|growth|jump|surge|slump|increase|decrease|"

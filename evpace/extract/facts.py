@@ -942,6 +942,8 @@ class DocumentReader:
         ref = self._former_latter(clause[0], n)
         if ref is not None:
             return ref
+        ms = [m for m in ms if not C.EVENT_OF_BEFORE.search(self.low_text, max(0, m.start - 30), m.start)]
+        # (not "The arrival of the YU7 ... changed the pace": an event, not the subject)
         before = [m for m in ms if m.end <= n.start and m.start >= clause[0]]
         asides = self._asides(clause[0], n.start)
         if asides:  # "the ONVO brand, whose first model is the L60 SUV, for 5,082": not the L60
