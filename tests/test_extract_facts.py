@@ -1284,3 +1284,9 @@ def test_a_model_named_as_an_event_is_not_the_subject():
                 "which reached its first customers on July 6, changed the pace: volume jumped 32.6% to 108,796 in "
                 "the third quarter.", published="2026-01-05")
     assert {f[0] for f in got} == {"xiaomi"}
+
+
+def test_a_best_month_so_far_is_a_rank_not_a_year_to_date_total():
+    got = facts("XPeng delivered 20,000 cars in September. In October, XPeng had its best month of 2024 so far, "
+                "handing 23,917 cars to customers.", published="2024-11-03")
+    assert [f[2:5] for f in got] == [("month", "2024-09", 20000.0), ("month", "2024-10", 23917.0)]

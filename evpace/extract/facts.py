@@ -793,8 +793,8 @@ class DocumentReader:
                 if d.precision == "day" and not C.SINCE_BEFORE_DATE.search(self.low_text[max(0, d.start - 70):d.start]):
                     announced.append(d)
                 continue  # "launched in April", "the guidance it issued in May": not a figure's period
-            if d.text[:5].lower() == "since" and C.SUPERLATIVE_BEFORE.search(self.low_text, max(0, d.start - 40),
-                                                                               d.start):
+            if (d.text[:5].lower() == "since" or d.precision == "ytd" and "so far" in d.text.lower()) and \
+                    C.SUPERLATIVE_BEFORE.search(self.low_text, max(0, d.start - 40), d.start):
                 continue  # "its lowest monthly figure since January": a record's span, not the figure's period
             if isinstance(d, _Pseudo) and d.text.startswith("on ") and not all(_milestone_like(n) for n in nums):
                 continue  # "reported on Thursday": the day of the report, not the period of the figure
