@@ -1290,3 +1290,10 @@ def test_a_best_month_so_far_is_a_rank_not_a_year_to_date_total():
     got = facts("XPeng delivered 20,000 cars in September. In October, XPeng had its best month of 2024 so far, "
                 "handing 23,917 cars to customers.", published="2024-11-03")
     assert [f[2:5] for f in got] == [("month", "2024-09", 20000.0), ("month", "2024-10", 23917.0)]
+
+
+def test_the_growth_a_target_implies_is_the_targets():
+    got = records("Leapmotor wants to deliver 1 million vehicles in 2026. It handed over 596,555 last year, so the "
+                  "target implies growth of 67.6%.", published="2026-01-20")
+    assert [(r["kind"], r["period"], r["change"]) for r in got if r["unit"] == "percent"] == [
+        ("target", "2026", "vs 2025")]

@@ -290,6 +290,8 @@ CHANGE_AFTER_LIST = re.compile(r"[^.;%]{0,60}?,\s*(?:representing|marking|up|dow
 YEAR_GOAL_BEFORE = re.compile(r"\b(?:19|20)\d\d\s+(?:[\w-]+\s+){0,2}(?:target|goal|guidance|forecast|plan)\b")
 FIRST_MONTH_LEAD = re.compile(r"\W*[a-z]+\.?(?:\s+(?:19|20)\d\d)?\s+was\s+the\s+(?:first|second|third|\w+th)\s+month\b")
 EVENT_OF_BEFORE = re.compile(r"\b(?:arrival|launch|debut|introduction|roll-?out|addition) of\s+(?:the\s+|its\s+)?$")
+TARGET_IMPLIES = re.compile(r"\b(?:target|goal|range|guidance)\b[^.;]{0,25}\b(?:implies|implied|means|requires|would "
+                            r"mean|represents?)\b[^.;]{0,40}$")
 STREAK = re.compile(r"\b(?:consecutive|straight|successive)\s+months?\b|\bmonths?\s+in\s+a\s+row\b")
 GAP_AFTER = re.compile(r"\s*(?:units?|vehicles?|cars?|deliveries)?\s+(?:short of|shy of|(?:behind|ahead of) (?:where|"
                        r"its|the|last|a year))\b")

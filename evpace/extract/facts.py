@@ -1283,6 +1283,12 @@ class DocumentReader:
                 and not C.HOST_BASE.search(self.low_text[max(0, f.start - 25):f.start])  # not "from 916,660"
                 and not C.WHEN_BASE_BEFORE.search(self.low_text, max(0, f.start - 90), f.start)]
         h = host[-1] if host else None
+        if h is not None and h.kind == "actual" and C.TARGET_IMPLIES.search(self.low_text, max(0, n.start - 70),
+                                                                             n.start):
+            goals = [f for f in (*self.ctx.history.get(ent.entity_id, ()), *facts)
+                     if f.unit == "vehicles" and f.kind == "target" and f.scope == "year"]
+            if goals:  # "It handed over 596,555 last year, so the target implies growth of 67.6%": the target's
+                h = max(goals, key=lambda f: f.period)  # growth on last year, not last year's own change
         base = self._base_date(n)
         if base is not None and host:  # "83,465 in Q1, including 35,486 in March, up 98.3% from Q1 2025"
             same = [f for f in host if f.scope == _scope_of(base.precision)]
