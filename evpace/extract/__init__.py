@@ -130,7 +130,7 @@ def extract(doc: Document, registry: Registry | None = None, *, time_limit: floa
     if not numbers:
         return []
     numbers.sort(key=lambda n: n.start)
-    if _THAT_YEAR_HINT in low or " that " in low:
+    if ("that " in low or "same " in low) and (_THAT_YEAR.search(low) or _THAT_MONTH.search(low)):
         dates = that_year(text, dates)
     reader = DocumentReader(text, pub, mentions, dates, numbers, registry)
     tables = {run[0].start: run for run in table_runs(text, sents)} if "|" in text else {}
@@ -182,7 +182,7 @@ def _chunks(text: str, sents, low: str | None = None) -> list[tuple[int, int]]:
     return out
 
 
-_THAT_YEAR_HINT = " year"
+_THAT_MONTH = re.compile(r"\b(?:that|same) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
 _THAT_YEAR = re.compile(r"\b(?:(?:of|in|during|by the end of|at the end of)\s+)?(?:that|the same) year\b", re.I)
 _OF_THAT_YEAR = re.compile(r"\s*,?\s*(?:of|in)\s+(?:that|the same) year\b", re.I)
 
